@@ -18,14 +18,15 @@ pub(crate) fn fold_width(c: char) -> char {
 /// lower-cased (other scripts untouched), and all whitespace and `-` removed (which also trims).
 /// `"  AB-12 34 "`, `"ab1234"` and `"ＡＢ－１２３４"` all become `"ab1234"`.
 pub(crate) fn normalise(value: &str) -> Zeroizing<String> {
-    Zeroizing::new(
-        value
-            .chars()
-            .map(fold_width)
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_ascii_lowercase())
-            .collect(),
-    )
+    // Full capacity up front (folding never lengthens a char), so no reallocation leaves a
+    // partial copy of the identifier behind in freed memory.
+    let mut out = Zeroizing::new(String::with_capacity(value.len()));
+    for c in value.chars().map(fold_width) {
+        if !c.is_whitespace() && c != '-' {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 impl KeyRing {
