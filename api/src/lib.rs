@@ -1,1 +1,15 @@
-//! placeholder
+//! qingling-api: the core of Qingling — domain rules, storage, use cases and the staff, bureau
+//! and admin HTTP routes. See `DESIGN.md` for the picture and `README.md` for running it.
+
+pub mod bootstrap;
+pub mod config;
+pub mod context;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod services;
+pub mod store;
+
+pub use context::AppContext;
+pub use error::{AppError, AppResult, ErrorCode};

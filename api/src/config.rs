@@ -1,0 +1,406 @@
+//! Typed configuration: defaults, then a TOML file, then `QINGLING_*` environment variables.
+//!
+//! The value is built once at start-up and passed in; nothing reads the environment later.
+//! Secrets are [`SecretString`]s, whose `Debug` prints nothing.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Development creates what is missing (a key file); production refuses to start without keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local use: creates a master key file if none is configured, with a warning.
+    Development,
+    /// Refuses to start without a configured master key.
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Which database the URL names. Anything but these two schemes is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://PATH` (a file path; created if missing).
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…`, passed to libpq as is.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses a URL, refusing unknown schemes instead of turning them into a new SQLite file.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(ConfigError::new(
+                    "QINGLING_DATABASE_URL: sqlite:// needs a file path",
+                ));
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err(ConfigError::new(
+                "QINGLING_DATABASE_URL must start with sqlite:// or postgres:// (or postgresql://)",
+            ))
+        }
+    }
+
+    /// What diesel connects with: the file path for SQLite, the URL for PostgreSQL.
+    pub fn connection_string(&self) -> String {
+        match self {
+            Self::Sqlite(p) => p.to_string_lossy().into_owned(),
+            Self::Postgres(u) => u.clone(),
+        }
+    }
+
+    /// The URL as configured (`sqlite://PATH` or the PostgreSQL URL, credentials included).
+    pub fn to_url(&self) -> String {
+        match self {
+            Self::Sqlite(p) => format!("sqlite://{}", p.display()),
+            Self::Postgres(u) => u.clone(),
+        }
+    }
+
+    /// The URL without credentials, safe to log.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(p) => format!("sqlite://{}", p.display()),
+            Self::Postgres(url) => match url.split_once('@') {
+                Some((_, host)) => format!("postgres://…@{host}"),
+                None => url.clone(),
+            },
+        }
+    }
+}
+
+/// A configuration problem, reported before anything starts.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    fn new(msg: impl Into<String>) -> Self {
+        Self(msg.into())
+    }
+}
+
+/// Escalation deadlines (see DESIGN.md, "Life of a report").
+#[derive(Debug, Clone)]
+pub struct Deadlines {
+    /// A suspected-major report must be triaged within this.
+    pub triage_major: Duration,
+    /// Any report must be triaged within this.
+    pub triage: Duration,
+    /// A major hazard needs a complete 五落实 plan within this after registration.
+    pub plan: Duration,
+    /// How often the sweeper looks for what is due.
+    pub sweep_interval: Duration,
+}
+
+/// Everything the service needs to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Listen address (`QINGLING_BIND`).
+    pub bind: SocketAddr,
+    /// Folder for the SQLite file, photos and keys (`QINGLING_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// The database (`QINGLING_DATABASE_URL`); defaults to a SQLite file in the data folder.
+    pub database: DatabaseUrl,
+    /// Database pool size.
+    pub pool_size: u32,
+    /// Development or production (`QINGLING_MODE`).
+    pub mode: Mode,
+    /// Master key(s) as `base64` or `v2:base64,v1:base64` (`QINGLING_MASTER_KEY`).
+    pub master_key: Option<SecretString>,
+    /// File holding the master key(s), one `version:base64` per line (`QINGLING_MASTER_KEY_FILE`).
+    pub master_key_file: Option<PathBuf>,
+    /// Log format (`QINGLING_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// Log filter, e.g. `info` or `qingling=debug` (`QINGLING_LOG`).
+    pub log_filter: String,
+    /// Lifetime of access tokens (`QINGLING_ACCESS_TOKEN_TTL`).
+    pub access_token_ttl: Duration,
+    /// Lifetime of refresh tokens (`QINGLING_REFRESH_TOKEN_TTL`).
+    pub refresh_token_ttl: Duration,
+    /// Login attempts allowed per account per minute (`QINGLING_LOGIN_LIMIT_PER_ACCOUNT`).
+    pub login_limit_per_account: u32,
+    /// Login attempts allowed per client address per minute (`QINGLING_LOGIN_LIMIT_PER_CLIENT`).
+    pub login_limit_per_client: u32,
+    /// Largest JSON body accepted, in bytes (`QINGLING_JSON_LIMIT`).
+    pub json_limit: usize,
+    /// Worker threads of the HTTP server; 0 means one per core (`QINGLING_HTTP_WORKERS`).
+    pub http_workers: usize,
+    /// Escalation deadlines.
+    pub deadlines: Deadlines,
+}
+
+/// The configuration file: every key optional, unknown keys refused so a typo is not ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    pool_size: Option<u32>,
+    mode: Option<Mode>,
+    master_key: Option<String>,
+    master_key_file: Option<PathBuf>,
+    log_format: Option<LogFormat>,
+    log: Option<String>,
+    access_token_ttl: Option<String>,
+    refresh_token_ttl: Option<String>,
+    login_limit_per_account: Option<u32>,
+    login_limit_per_client: Option<u32>,
+    json_limit: Option<usize>,
+    http_workers: Option<usize>,
+    triage_major_deadline: Option<String>,
+    triage_deadline: Option<String>,
+    plan_deadline: Option<String>,
+    sweep_interval: Option<String>,
+}
+
+impl Settings {
+    /// Loads from an optional TOML file, then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("QINGLING_"))
+            .collect();
+        Self::load_with_env(file, &env)
+    }
+
+    /// Loads from an optional TOML file (or `QINGLING_CONFIG` in `env`), then `env`.
+    pub fn load_with_env(
+        file: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let file = file
+            .map(PathBuf::from)
+            .or_else(|| env.get("QINGLING_CONFIG").map(PathBuf::from));
+        let text =
+            match &file {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+                    ConfigError::new(format!("cannot read {}: {e}", path.display()))
+                })?),
+                None => None,
+            };
+        Self::from_sources(text.as_deref(), env)
+    }
+
+    /// Builds settings from the file's text and a map of `QINGLING_*` variables (testable).
+    pub fn from_sources(
+        file_text: Option<&str>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let file: FileSettings = match file_text {
+            Some(t) => toml::from_str(t).map_err(|e| ConfigError::new(format!("file: {e}")))?,
+            None => FileSettings::default(),
+        };
+        let var = |k: &str| env.get(&format!("QINGLING_{k}")).cloned();
+
+        let bind_s = var("BIND")
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = bind_s
+            .parse()
+            .map_err(|_| ConfigError::new(format!("QINGLING_BIND: not an address: {bind_s}")))?;
+        let data_dir = var("DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./qingling-data"));
+        let database = match var("DATABASE_URL").or(file.database_url) {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl::Sqlite(data_dir.join("qingling.db")),
+        };
+        let mode = match var("MODE") {
+            Some(m) => match m.as_str() {
+                "development" => Mode::Development,
+                "production" => Mode::Production,
+                other => {
+                    return Err(ConfigError::new(format!(
+                        "QINGLING_MODE must be development or production, not {other}"
+                    )));
+                }
+            },
+            None => file.mode.unwrap_or(Mode::Development),
+        };
+        let log_format = match var("LOG_FORMAT") {
+            Some(f) => match f.as_str() {
+                "json" => LogFormat::Json,
+                "text" => LogFormat::Text,
+                other => {
+                    return Err(ConfigError::new(format!(
+                        "QINGLING_LOG_FORMAT must be text or json, not {other}"
+                    )));
+                }
+            },
+            None => file.log_format.unwrap_or(LogFormat::Text),
+        };
+        let duration = |key: &str, file_val: Option<String>, default: &str| {
+            let raw = var(key).or(file_val).unwrap_or_else(|| default.to_owned());
+            parse_duration(&raw)
+                .map_err(|e| ConfigError::new(format!("QINGLING_{key}: {e}: {raw}")))
+        };
+        let number = |key: &str, file_val: Option<u64>, default: u64| -> Result<u64, ConfigError> {
+            match var(key) {
+                Some(raw) => raw
+                    .parse()
+                    .map_err(|_| ConfigError::new(format!("QINGLING_{key}: not a number: {raw}"))),
+                None => Ok(file_val.unwrap_or(default)),
+            }
+        };
+        let as_u32 = |v: u64, key: &str| {
+            u32::try_from(v).map_err(|_| ConfigError::new(format!("QINGLING_{key}: too large")))
+        };
+
+        let settings = Self {
+            bind,
+            data_dir,
+            database,
+            pool_size: as_u32(
+                number("POOL_SIZE", file.pool_size.map(u64::from), 10)?,
+                "POOL_SIZE",
+            )?,
+            mode,
+            master_key: var("MASTER_KEY")
+                .or(file.master_key)
+                .map(SecretString::from),
+            master_key_file: var("MASTER_KEY_FILE")
+                .map(PathBuf::from)
+                .or(file.master_key_file),
+            log_format,
+            log_filter: var("LOG").or(file.log).unwrap_or_else(|| "info".into()),
+            access_token_ttl: duration("ACCESS_TOKEN_TTL", file.access_token_ttl, "15m")?,
+            refresh_token_ttl: duration("REFRESH_TOKEN_TTL", file.refresh_token_ttl, "30d")?,
+            login_limit_per_account: as_u32(
+                number(
+                    "LOGIN_LIMIT_PER_ACCOUNT",
+                    file.login_limit_per_account.map(u64::from),
+                    10,
+                )?,
+                "LOGIN_LIMIT_PER_ACCOUNT",
+            )?,
+            login_limit_per_client: as_u32(
+                number(
+                    "LOGIN_LIMIT_PER_CLIENT",
+                    file.login_limit_per_client.map(u64::from),
+                    60,
+                )?,
+                "LOGIN_LIMIT_PER_CLIENT",
+            )?,
+            json_limit: usize::try_from(number(
+                "JSON_LIMIT",
+                file.json_limit.map(|v| v as u64),
+                64 * 1024,
+            )?)
+            .map_err(|_| ConfigError::new("QINGLING_JSON_LIMIT: too large"))?,
+            http_workers: usize::try_from(number(
+                "HTTP_WORKERS",
+                file.http_workers.map(|v| v as u64),
+                0,
+            )?)
+            .map_err(|_| ConfigError::new("QINGLING_HTTP_WORKERS: too large"))?,
+            deadlines: Deadlines {
+                triage_major: duration("TRIAGE_MAJOR_DEADLINE", file.triage_major_deadline, "24h")?,
+                triage: duration("TRIAGE_DEADLINE", file.triage_deadline, "7d")?,
+                plan: duration("PLAN_DEADLINE", file.plan_deadline, "72h")?,
+                sweep_interval: duration("SWEEP_INTERVAL", file.sweep_interval, "1m")?,
+            },
+        };
+        if settings.pool_size == 0 {
+            return Err(ConfigError::new("QINGLING_POOL_SIZE must be at least 1"));
+        }
+        if settings.login_limit_per_account == 0 || settings.login_limit_per_client == 0 {
+            return Err(ConfigError::new("login limits must be at least 1"));
+        }
+        Ok(settings)
+    }
+
+    /// Settings for a test or a tool: defaults with the given data folder and database.
+    pub fn for_data_dir(data_dir: &Path, database: DatabaseUrl) -> Self {
+        let env = HashMap::new();
+        // Defaults cannot fail to parse; fall back defensively all the same.
+        let mut s = match Self::from_sources(None, &env) {
+            Ok(s) => s,
+            Err(e) => unreachable_defaults(e),
+        };
+        s.data_dir = data_dir.to_path_buf();
+        s.database = database;
+        s
+    }
+}
+
+#[cold]
+fn unreachable_defaults(e: ConfigError) -> ! {
+    panic!("built-in defaults must parse: {e}")
+}
+
+/// Parses `90s`, `15m`, `24h`, `7d` (and anything `humantime` reads).
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    humantime::parse_duration(raw.trim()).map_err(|e| format!("not a duration ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_serve_locally_on_sqlite_in_the_data_folder() {
+        let s = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.database,
+            DatabaseUrl::Sqlite(PathBuf::from("./qingling-data/qingling.db"))
+        );
+        assert_eq!(s.deadlines.triage, Duration::from_secs(7 * 86400));
+        assert_eq!(s.mode, Mode::Development);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file = "bind = \"0.0.0.0:9000\"\ntriage_deadline = \"2h\"\n";
+        let s = Settings::from_sources(Some(file), &env(&[("QINGLING_TRIAGE_DEADLINE", "90s")]))
+            .unwrap();
+        assert_eq!(s.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.deadlines.triage, Duration::from_secs(90));
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_an_error() {
+        let err = Settings::from_sources(None, &env(&[("QINGLING_DATABASE_URL", "mysql://x")]))
+            .unwrap_err();
+        assert!(err.to_string().contains("sqlite://"));
+        assert!(DatabaseUrl::parse("qingling.db").is_err());
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        assert!(Settings::from_sources(Some("bnid = \"x\""), &env(&[])).is_err());
+    }
+
+    #[test]
+    fn postgres_url_is_redacted_for_logs() {
+        let url = DatabaseUrl::parse("postgres://u:secret@db:5432/q").unwrap();
+        assert!(!url.redacted().contains("secret"));
+    }
+}

@@ -1,0 +1,103 @@
+//! The shared context every handler and worker receives: settings, the database pool, the key
+//! ring, token issuer, limiters and metrics. Cheap to clone (everything is behind `Arc`).
+
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+
+use crate::config::Settings;
+use crate::error::{AppError, AppResult};
+use crate::http::metrics::Metrics;
+use crate::services::limits::LoginLimits;
+use crate::services::tokens::TokenIssuer;
+use crate::store::{DbConn, DbPool};
+use qingling_crypto::KeyRing;
+
+/// Everything a use case needs, passed explicitly (no globals).
+#[derive(Clone)]
+pub struct AppContext {
+    /// Configuration, read once at start-up.
+    pub settings: Arc<Settings>,
+    /// Database pool.
+    pub pool: DbPool,
+    /// Master keys for sealing, blind indexes, receipts and token signing.
+    pub keys: Arc<KeyRing>,
+    /// Issues and checks access tokens.
+    pub tokens: Arc<TokenIssuer>,
+    /// Login attempt limits.
+    pub login_limits: Arc<LoginLimits>,
+    /// Bounds CPU-heavy work (Argon2, image decoding) to the cores the machine has.
+    pub cpu_slots: Arc<Semaphore>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for AppContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppContext").finish_non_exhaustive()
+    }
+}
+
+impl AppContext {
+    /// Builds the context from settings, an open pool and the loaded key ring.
+    pub fn new(settings: Settings, pool: DbPool, keys: KeyRing) -> anyhow::Result<Self> {
+        let keys = Arc::new(keys);
+        let tokens = Arc::new(TokenIssuer::new(&keys, &settings)?);
+        let login_limits = Arc::new(LoginLimits::new(
+            settings.login_limit_per_account,
+            settings.login_limit_per_client,
+        ));
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Ok(Self {
+            settings: Arc::new(settings),
+            pool,
+            keys,
+            tokens,
+            login_limits,
+            cpu_slots: Arc::new(Semaphore::new(cores)),
+            metrics: Arc::new(Metrics::new()?),
+        })
+    }
+
+    /// Runs blocking database work on the blocking pool, never on the async executor's threads,
+    /// carrying the current tracing span (and so the request id) along.
+    pub async fn db<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(AppError::internal)?
+    }
+
+    /// Runs CPU-heavy work on the blocking pool, at most one task per core at a time, so a burst
+    /// of logins or uploads queues instead of exhausting memory.
+    pub async fn cpu<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> AppResult<T> + Send + 'static,
+    {
+        let _permit = self
+            .cpu_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(AppError::internal)?;
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            f()
+        })
+        .instrument(tracing::Span::current())
+        .await
+        .map_err(AppError::internal)?
+    }
+}

@@ -1,0 +1,10 @@
+//! The pure core: roles, tenants, validated inputs and who may do what. No I/O, no actix, no
+//! diesel: everything here is tested as plain functions.
+
+pub mod access;
+pub mod credit_code;
+pub mod inputs;
+pub mod roles;
+
+pub use access::Actor;
+pub use roles::{Role, Sector};

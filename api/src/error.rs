@@ -1,0 +1,264 @@
+//! The one error type that services return and the HTTP layer renders as RFC 9457 problem+json.
+//!
+//! Every failure a client can see has a stable snake_case [`ErrorCode`]: clients branch on the
+//! code, people read the localised title and detail. The cause of an unexpected error stays in
+//! the log (through `Debug`, which prints the whole chain) and never reaches the client.
+
+use std::fmt;
+
+/// Stable, client-visible error codes. Adding one means adding its status and texts below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// Request body or parameters failed validation.
+    ValidationFailed,
+    /// The body is not well-formed JSON or has the wrong types.
+    MalformedJson,
+    /// The body is larger than the route accepts.
+    PayloadTooLarge,
+    /// Media type not accepted by the route.
+    UnsupportedMediaType,
+    /// No such route.
+    RouteNotFound,
+    /// Method not allowed on this route.
+    MethodNotAllowed,
+    /// Credentials are missing, invalid or expired.
+    Unauthenticated,
+    /// Login failed; the same answer whether or not the user exists.
+    InvalidCredentials,
+    /// The refresh token is unknown, expired, already used or revoked.
+    InvalidRefreshToken,
+    /// Authenticated, but the role may not do this.
+    Forbidden,
+    /// Too many attempts; try again later.
+    RateLimited,
+    /// The record does not exist or belongs to someone else.
+    NotFound,
+    /// Unique value already taken (username, credit code, area name).
+    AlreadyExists,
+    /// The action is not allowed in the record's current state.
+    TransitionNotAllowed,
+    /// Something went wrong on our side.
+    Internal,
+    /// The database is not reachable.
+    Unavailable,
+}
+
+impl ErrorCode {
+    /// Every code, so tests can check each is documented and used.
+    pub const ALL: &'static [ErrorCode] = &[
+        Self::ValidationFailed,
+        Self::MalformedJson,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::RouteNotFound,
+        Self::MethodNotAllowed,
+        Self::Unauthenticated,
+        Self::InvalidCredentials,
+        Self::InvalidRefreshToken,
+        Self::Forbidden,
+        Self::RateLimited,
+        Self::NotFound,
+        Self::AlreadyExists,
+        Self::TransitionNotAllowed,
+        Self::Internal,
+        Self::Unavailable,
+    ];
+
+    /// The code as clients see it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ValidationFailed => "validation_failed",
+            Self::MalformedJson => "malformed_json",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::RouteNotFound => "route_not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::Forbidden => "forbidden",
+            Self::RateLimited => "rate_limited",
+            Self::NotFound => "not_found",
+            Self::AlreadyExists => "already_exists",
+            Self::TransitionNotAllowed => "transition_not_allowed",
+            Self::Internal => "internal_error",
+            Self::Unavailable => "service_unavailable",
+        }
+    }
+
+    /// The HTTP status this code answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::ValidationFailed | Self::MalformedJson => 400,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
+            Self::Forbidden => 403,
+            Self::NotFound | Self::RouteNotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::AlreadyExists | Self::TransitionNotAllowed => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::Unavailable => 503,
+        }
+    }
+
+    /// Short title in (Chinese, English).
+    pub fn titles(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ValidationFailed => ("请求内容不符合要求", "The request is not valid"),
+            Self::MalformedJson => (
+                "请求体不是有效的 JSON",
+                "The request body is not valid JSON",
+            ),
+            Self::PayloadTooLarge => ("请求体过大", "The request body is too large"),
+            Self::UnsupportedMediaType => ("不支持的内容类型", "Unsupported media type"),
+            Self::RouteNotFound => ("没有这个地址", "No such route"),
+            Self::MethodNotAllowed => ("不支持该请求方法", "Method not allowed"),
+            Self::Unauthenticated => ("需要登录", "Authentication required"),
+            Self::InvalidCredentials => ("用户名或密码错误", "Wrong username or password"),
+            Self::InvalidRefreshToken => ("刷新令牌无效", "The refresh token is not valid"),
+            Self::Forbidden => ("无权执行此操作", "You may not do this"),
+            Self::RateLimited => (
+                "尝试过于频繁，请稍后再试",
+                "Too many attempts, try again later",
+            ),
+            Self::NotFound => ("未找到", "Not found"),
+            Self::AlreadyExists => ("已存在", "Already exists"),
+            Self::TransitionNotAllowed => (
+                "当前状态下不允许此操作",
+                "This action is not allowed in the current state",
+            ),
+            Self::Internal => ("服务器内部错误", "Internal server error"),
+            Self::Unavailable => ("服务暂不可用", "Service unavailable"),
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A human explanation in both languages; never carries identities or secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// Chinese text.
+    pub zh: String,
+    /// English text.
+    pub en: String,
+}
+
+/// The error every service returns.
+pub struct AppError {
+    /// What the client sees as `code`.
+    pub code: ErrorCode,
+    /// Optional explanation for the client.
+    pub detail: Option<Detail>,
+    /// Field-level problems for validation errors: `(field, message)`.
+    pub fields: Vec<(String, String)>,
+    /// The cause, for the log only.
+    pub source: Option<anyhow::Error>,
+}
+
+impl AppError {
+    /// An error with only a code.
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            code,
+            detail: None,
+            fields: Vec::new(),
+            source: None,
+        }
+    }
+
+    /// Adds a bilingual detail.
+    pub fn detail(mut self, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        self.detail = Some(Detail {
+            zh: zh.into(),
+            en: en.into(),
+        });
+        self
+    }
+
+    /// A validation failure on one field.
+    pub fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        let en = en.into();
+        let mut e = Self::new(ErrorCode::ValidationFailed).detail(zh, en.clone());
+        e.fields.push((field.to_owned(), en));
+        e
+    }
+
+    /// Not found (also used when the record belongs to another tenant).
+    pub fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound)
+    }
+
+    /// The role may not do this.
+    pub fn forbidden() -> Self {
+        Self::new(ErrorCode::Forbidden)
+    }
+
+    /// An unexpected failure; the cause goes to the log, the client sees only "internal".
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self {
+            source: Some(cause.into()),
+            ..Self::new(ErrorCode::Internal)
+        }
+    }
+}
+
+impl fmt::Debug for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code)?;
+        if let Some(d) = &self.detail {
+            write!(f, ": {}", d.en)?;
+        }
+        if let Some(src) = &self.source {
+            write!(f, "\ncaused by: {src:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.detail {
+            Some(d) => write!(f, "{}: {}", self.code, d.en),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => Self::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::new(ErrorCode::AlreadyExists)
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<r2d2_error::PoolError> for AppError {
+    fn from(e: r2d2_error::PoolError) -> Self {
+        Self {
+            source: Some(anyhow::anyhow!("database pool: {e}")),
+            ..Self::new(ErrorCode::Unavailable)
+        }
+    }
+}
+
+/// Re-export so `From` above names the pool error without leaking r2d2 into callers.
+mod r2d2_error {
+    pub use diesel::r2d2::PoolError;
+}
+
+/// Shorthand for service results.
+pub type AppResult<T> = Result<T, AppError>;

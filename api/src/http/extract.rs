@@ -1,0 +1,56 @@
+//! Extractors: the authenticated user and the client address.
+
+use std::future::{Ready, ready};
+use std::net::IpAddr;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use crate::context::AppContext;
+use crate::domain::Actor;
+use crate::error::{AppError, ErrorCode};
+
+/// The user named by a valid `Authorization: Bearer` access token; 401 otherwise.
+#[derive(Debug, Clone)]
+pub struct AuthUser(pub Actor);
+
+impl FromRequest for AuthUser {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(AuthUser))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Actor, AppError> {
+    let ctx = req
+        .app_data::<web::Data<AppContext>>()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("no application context")))?;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))?;
+    ctx.tokens.verify(token)
+}
+
+/// The address of the connecting peer (not a forwarded header, which a client could forge).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequest for ClientAddr {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(ClientAddr(req.peer_addr().map(|a| a.ip()))))
+    }
+}

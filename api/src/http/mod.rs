@@ -1,0 +1,11 @@
+//! HTTP: routes, extractors, problem+json errors, metrics and the OpenAPI document.
+//! Handlers are thin: parse, call one service, shape the answer.
+
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+
+pub use routes::configure_staff;

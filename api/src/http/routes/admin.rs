@@ -1,0 +1,115 @@
+//! Accounts, enterprises and areas.
+
+use actix_web::{HttpResponse, get, post, web};
+
+use crate::context::AppContext;
+use crate::error::AppError;
+use crate::http::extract::AuthUser;
+use crate::http::problem::Problem;
+use crate::services::admin::{
+    self, AreaView, CreateAreaRequest, CreateEnterpriseRequest, EnterprisePage, EnterpriseView,
+    PageQuery,
+};
+use crate::services::users::{self, CreateUserRequest, UserPage, UserQuery, UserView};
+
+/// The logged-in user.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, body = UserView), (status = 401, body = Problem)))]
+#[get("/me")]
+pub async fn me(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+) -> Result<web::Json<UserView>, AppError> {
+    users::me(&ctx, &user.0).await.map(web::Json)
+}
+
+/// Register an enterprise (admin). The answer carries its intake code.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), request_body = CreateEnterpriseRequest, responses(
+    (status = 201, body = EnterpriseView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+#[post("/enterprises")]
+pub async fn create_enterprise(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    body: web::Json<CreateEnterpriseRequest>,
+) -> Result<HttpResponse, AppError> {
+    let view = admin::create_enterprise(&ctx, Some(&user.0), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Enterprises the caller may see: all (admin), its jurisdiction (bureau), its own (staff).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = EnterprisePage)))]
+#[get("/enterprises")]
+pub async fn list_enterprises(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<PageQuery>,
+) -> Result<web::Json<EnterprisePage>, AppError> {
+    admin::list_enterprises(&ctx, &user.0, q.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// One enterprise (404 when the caller may not see it).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = EnterpriseView), (status = 404, body = Problem)))]
+#[get("/enterprises/{id}")]
+pub async fn get_enterprise(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<EnterpriseView>, AppError> {
+    admin::get_enterprise(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Add an area to an enterprise (admin, its safety manager or principal).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), request_body = CreateAreaRequest, responses(
+    (status = 201, body = AreaView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/enterprises/{id}/areas")]
+pub async fn create_area(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<CreateAreaRequest>,
+) -> Result<HttpResponse, AppError> {
+    let view = admin::create_area(&ctx, &user.0, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The areas of an enterprise.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), responses((status = 200, body = Vec<AreaView>), (status = 404, body = Problem)))]
+#[get("/enterprises/{id}/areas")]
+pub async fn list_areas(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<AreaView>>, AppError> {
+    admin::list_areas(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Create a user (admin).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), request_body = CreateUserRequest, responses(
+    (status = 201, body = UserView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)))]
+#[post("/users")]
+pub async fn create_user(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    body: web::Json<CreateUserRequest>,
+) -> Result<HttpResponse, AppError> {
+    let view = users::create_user(&ctx, Some(&user.0), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// List users (admin).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(UserQuery), responses((status = 200, body = UserPage), (status = 403, body = Problem)))]
+#[get("/users")]
+pub async fn list_users(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<UserQuery>,
+) -> Result<web::Json<UserPage>, AppError> {
+    users::list_users(&ctx, &user.0, q.into_inner())
+        .await
+        .map(web::Json)
+}

@@ -1,0 +1,54 @@
+//! Staff, bureau and admin routes, and the extractor configuration every scope shares.
+
+pub mod admin;
+pub mod auth;
+pub mod health;
+
+use actix_web::web;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::http::problem;
+
+/// Registers health, metrics and the `/api/v1` routes.
+pub fn configure_staff(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(admin::me)
+            .service(admin::create_enterprise)
+            .service(admin::list_enterprises)
+            .service(admin::get_enterprise)
+            .service(admin::create_area)
+            .service(admin::list_areas)
+            .service(admin::create_user)
+            .service(admin::list_users),
+    );
+}
+
+/// Registers `/healthz`, `/readyz` and `/metrics` (every deployment shape has them).
+pub fn configure_health(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics);
+}
+
+/// JSON bodies: size limit and problem+json errors.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _req| problem::json_error(&err).into())
+}
+
+/// Query strings: problem+json errors.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _req| problem::param_error("query", &err.to_string()).into())
+}
+
+/// Path segments: problem+json errors.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|err, _req| problem::param_error("path", &err.to_string()).into())
+}

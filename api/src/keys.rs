@@ -1,0 +1,157 @@
+//! Loading the master key ring: from `QINGLING_MASTER_KEY`, from a key file, or — in development
+//! only — from a key file created on first start with owner-only permissions.
+//!
+//! Format, in the variable or the file: either one base64 key (version 1), or entries
+//! `VERSION:BASE64` separated by commas or new lines; the highest version seals new data.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use qingling_crypto::{KeyRing, MasterKey};
+use secrecy::ExposeSecret;
+
+use crate::config::{Mode, Settings};
+
+/// Name of the development key file inside the data folder.
+pub const DEV_KEY_FILE: &str = "master.key";
+
+/// Loads the key ring the settings describe.
+pub fn load_keyring(settings: &Settings) -> anyhow::Result<KeyRing> {
+    if let Some(secret) = &settings.master_key {
+        return parse_keyring(secret.expose_secret()).context("QINGLING_MASTER_KEY");
+    }
+    if let Some(path) = &settings.master_key_file {
+        return read_key_file(path);
+    }
+    let dev_path = settings.data_dir.join(DEV_KEY_FILE);
+    if settings.mode == Mode::Production {
+        bail!(
+            "production mode needs a master key: set QINGLING_MASTER_KEY or QINGLING_MASTER_KEY_FILE"
+        );
+    }
+    if dev_path.exists() {
+        return read_key_file(&dev_path);
+    }
+    create_dev_key_file(&dev_path)?;
+    tracing::warn!(
+        path = %dev_path.display(),
+        "no master key configured: created a development key file; back it up, and use \
+         QINGLING_MASTER_KEY in production (losing it makes sealed identities unreadable)"
+    );
+    read_key_file(&dev_path)
+}
+
+fn read_key_file(path: &Path) -> anyhow::Result<KeyRing> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the master key file {}", path.display()))?;
+    parse_keyring(&text).with_context(|| format!("master key file {}", path.display()))
+}
+
+fn create_dev_key_file(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create the key file {}", path.display()))?;
+    let key = MasterKey::generate();
+    writeln!(file, "1:{}", key.to_base64())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Parses `BASE64` or `V:BASE64[,V:BASE64…]` (commas or new lines between entries).
+pub fn parse_keyring(text: &str) -> anyhow::Result<KeyRing> {
+    let mut entries = Vec::new();
+    for entry in text
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.starts_with('#'))
+    {
+        let (version, b64) = match entry.split_once(':') {
+            Some((v, k)) => (
+                v.trim()
+                    .trim_start_matches('v')
+                    .parse::<u32>()
+                    .context("a key version must be a number")?,
+                k.trim(),
+            ),
+            None => (1, entry),
+        };
+        let key = MasterKey::from_base64(b64)
+            .map_err(|e| anyhow::anyhow!("key version {version}: {e}"))?;
+        entries.push((version, key));
+    }
+    entries.sort_by_key(|(v, _)| std::cmp::Reverse(*v));
+    let mut iter = entries.into_iter();
+    let Some((newest, key)) = iter.next() else {
+        bail!("no master key found");
+    };
+    let mut ring = KeyRing::new(newest, key);
+    for (version, key) in iter {
+        ring = ring
+            .with_key(version, key)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(ring)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_one_key_and_several_versions() {
+        let k1 = MasterKey::generate().to_base64();
+        let k2 = MasterKey::generate().to_base64();
+        assert_eq!(parse_keyring(&k1).unwrap().current_version(), 1);
+        let ring = parse_keyring(&format!("1:{k1}\n2:{k2}\n")).unwrap();
+        assert_eq!(ring.current_version(), 2);
+        assert!(parse_keyring("").is_err());
+        assert!(parse_keyring("1:not-base64!").is_err());
+    }
+
+    #[test]
+    fn development_creates_an_owner_only_key_file_and_reuses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings::for_data_dir(
+            dir.path(),
+            crate::config::DatabaseUrl::Sqlite(dir.path().join("q.db")),
+        );
+        let a = load_keyring(&settings).unwrap();
+        let path = dir.path().join(DEV_KEY_FILE);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let b = load_keyring(&settings).unwrap();
+        assert_eq!(
+            a.blind_index("e", "x"),
+            b.blind_index("e", "x"),
+            "the second start must read the same key"
+        );
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_data_dir(
+            dir.path(),
+            crate::config::DatabaseUrl::Sqlite(dir.path().join("q.db")),
+        );
+        settings.mode = Mode::Production;
+        let err = load_keyring(&settings).unwrap_err();
+        assert!(err.to_string().contains("QINGLING_MASTER_KEY"));
+        assert!(!dir.path().join(DEV_KEY_FILE).exists());
+    }
+}

@@ -1,0 +1,12 @@
+//! Storage: diesel over SQLite and PostgreSQL through one code path. Repositories here only read
+//! and write rows; the rules live in `domain` and the use cases in `services`.
+
+pub mod audit;
+pub mod conn;
+pub mod enterprises;
+pub mod pagination;
+pub mod schema;
+pub mod time;
+pub mod users;
+
+pub use conn::{DbConn, DbPool, PooledConn, write_tx};

@@ -1,0 +1,154 @@
+//! Rows of `users` and `refresh_tokens`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::pagination::{Cursor, PageRequest};
+use super::schema::{refresh_tokens, users};
+
+/// A user as stored. Personal details are sealed in `personal_sealed`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    /// Id (UUID text).
+    pub id: String,
+    /// Login name (lower case).
+    pub username: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Role name.
+    pub role: String,
+    /// Enterprise of an enterprise-scoped role.
+    pub enterprise_id: Option<String>,
+    /// Jurisdiction of a bureau officer.
+    pub jurisdiction: Option<String>,
+    /// Sealed display name, employee number and phone.
+    pub personal_sealed: Vec<u8>,
+    /// Whether the account may log in.
+    pub active: bool,
+    /// Creation time (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+impl UserRow {
+    /// Position for keyset pagination.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            created_at: self.created_at,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// Inserts a user.
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Finds a user by login name.
+pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Finds a user by id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One page of users, newest first, optionally of one enterprise.
+pub fn list(
+    conn: &mut DbConn,
+    enterprise_id: Option<&str>,
+    page: &PageRequest,
+) -> QueryResult<Vec<UserRow>> {
+    let mut q = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(e) = enterprise_id {
+        q = q.filter(users::enterprise_id.eq(e.to_owned()));
+    }
+    if let Some(c) = &page.after {
+        q = q.filter(
+            users::created_at.lt(c.created_at).or(users::created_at
+                .eq(c.created_at)
+                .and(users::id.lt(c.id.clone()))),
+        );
+    }
+    q.order((users::created_at.desc(), users::id.desc()))
+        .limit(page.limit + 1)
+        .load(conn)
+}
+
+/// A refresh token as stored (only its hash).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    /// Id.
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// All tokens descended from one login share a family; reuse revokes the family.
+    pub family_id: String,
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// Expiry (UTC).
+    pub expires_at: NaiveDateTime,
+    /// When it was exchanged for a new pair.
+    pub used_at: Option<NaiveDateTime>,
+    /// When its family was revoked.
+    pub revoked_at: Option<NaiveDateTime>,
+    /// Creation time (UTC).
+    pub created_at: NaiveDateTime,
+}
+
+/// Stores a new refresh token.
+pub fn insert_refresh(conn: &mut DbConn, row: &RefreshTokenRow) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Finds a refresh token by hash.
+pub fn find_refresh(conn: &mut DbConn, hash: &str) -> QueryResult<Option<RefreshTokenRow>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a token used, only if it is still unused and unrevoked. Returns whether this call won:
+/// two concurrent refreshes with the same token cannot both succeed.
+pub fn mark_refresh_used(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::id.eq(id))
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(at))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Revokes every token of a family.
+pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)
+}

@@ -1,0 +1,211 @@
+//! The command-line interface: serve, migrate, administer, fill a demo district, verify the
+//! audit trail. It lives in the library so tests drive exactly what the binary runs.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::{Application, Sides, demo, telemetry};
+use clap::{Parser, Subcommand};
+use qingling_api::config::Settings;
+use qingling_api::domain::Role;
+use qingling_api::services::users::CreateUserRequest;
+use qingling_api::store::audit::Verdict;
+
+#[derive(Parser)]
+#[command(
+    name = "qingling",
+    version,
+    about = "Qingling 清零: hazard reporting for smelters"
+)]
+struct Cli {
+    /// TOML configuration file (also `QINGLING_CONFIG`); environment variables override it.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve HTTP (the default when no command is given).
+    Serve {
+        /// Which routes to serve.
+        #[arg(long, value_enum, default_value = "all")]
+        only: Sides,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Fill an empty database with a believable district and print the users' credentials.
+    Demo,
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a user of any role.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// Password (10–128 characters).
+        #[arg(long)]
+        password: String,
+        /// worker, safety_manager, principal, custodian, bureau_officer or admin.
+        #[arg(long)]
+        role: String,
+        /// Enterprise id or unified social credit code (enterprise roles).
+        #[arg(long)]
+        enterprise: Option<String>,
+        /// Jurisdiction path (bureau officers).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check that no audit event was edited, deleted or reordered.
+    Verify,
+}
+
+/// Runs the command line `args` (program name first) with the `QINGLING_*` variables in `env`,
+/// writing what a person should read to `out`. Returns the process exit code.
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    env: &HashMap<String, String>,
+    out: &mut dyn Write,
+) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = write!(out, "{e}");
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let settings = match Settings::load_with_env(cli.config.as_deref(), env) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(out, "{e}");
+            return 2;
+        }
+    };
+    telemetry::init(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(out, "cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    match runtime.block_on(execute(cli.command, settings, out)) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(out, "error: {e:#}");
+            1
+        }
+    }
+}
+
+async fn execute(
+    command: Option<Command>,
+    settings: Settings,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    match command.unwrap_or(Command::Serve { only: Sides::All }) {
+        Command::Serve { only } => {
+            let app = Application::build(settings, only)?;
+            writeln!(out, "Qingling is listening on port {}", app.port())?;
+            out.flush()?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let n = qingling_api::bootstrap::migrate(&settings)?;
+            writeln!(out, "applied {n} migration(s)")?;
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    username,
+                    password,
+                    role,
+                    enterprise,
+                    jurisdiction,
+                    display_name,
+                },
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown role {role}: use worker, safety_manager, principal, custodian, bureau_officer or admin"
+                )
+            })?;
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let enterprise_id = match enterprise {
+                Some(e) => Some(demo::resolve_enterprise(&ctx, e).await?),
+                None => None,
+            };
+            let user = qingling_api::services::users::create_user(
+                &ctx,
+                None,
+                CreateUserRequest {
+                    display_name: display_name.unwrap_or_else(|| username.clone()),
+                    username,
+                    password,
+                    role,
+                    enterprise_id,
+                    jurisdiction,
+                    phone: None,
+                    employee_no: None,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            writeln!(
+                out,
+                "created {} ({}) id {}",
+                user.username,
+                user.role.as_str(),
+                user.id
+            )?;
+        }
+        Command::Demo => {
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let printed = demo::fill(&ctx).await?;
+            writeln!(out, "{printed}")?;
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let verdict = ctx
+                .db(qingling_api::services::audit::verify)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            match verdict {
+                Verdict::Intact { events } => {
+                    writeln!(out, "audit trail intact: {events} event(s) verified")?;
+                }
+                Verdict::Broken { seq, reason } => {
+                    writeln!(out, "audit trail BROKEN at event {seq}: {reason}")?;
+                    return Ok(1);
+                }
+            }
+        }
+    }
+    Ok(0)
+}
