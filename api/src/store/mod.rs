@@ -5,6 +5,7 @@ pub mod audit;
 pub mod conn;
 pub mod enterprises;
 pub mod pagination;
+pub mod reports;
 pub mod schema;
 pub mod time;
 pub mod users;

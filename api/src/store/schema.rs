@@ -74,8 +74,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        area_id -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        suspected_level -> Nullable<Text>,
+        criterion_codes -> Text,
+        mode -> Text,
+        pseudonym -> Text,
+        reporter_index -> Nullable<Text>,
+        identity_sealed -> Nullable<Binary>,
+        receipt_hash -> Text,
+        status -> Text,
+        hazard_id -> Nullable<Text>,
+        status_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        triaged_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    photos (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        owner_type -> Text,
+        owner_id -> Text,
+        position -> Integer,
+        display_key -> Text,
+        thumb_key -> Text,
+        width -> Integer,
+        height -> Integer,
+        sha256 -> Text,
+        phash -> Text,
+        display_bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_events (id) {
+        id -> Text,
+        report_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_messages (id) {
+        id -> Text,
+        report_id -> Text,
+        sender -> Text,
+        recipient -> Text,
+        author_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency (scope, key_hash) {
+        scope -> Text,
+        key_hash -> Text,
+        status -> Nullable<Integer>,
+        response -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(reports -> enterprises (enterprise_id));
+diesel::joinable!(reports -> areas (area_id));
+diesel::joinable!(report_events -> reports (report_id));
+diesel::joinable!(report_messages -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
@@ -84,4 +165,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     audit_events,
     audit_head,
+    reports,
+    photos,
+    report_events,
+    report_messages,
+    idempotency,
 );
