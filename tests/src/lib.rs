@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod photos;
+pub mod reports;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::{Connection, RunQueryDsl};

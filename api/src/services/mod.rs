@@ -4,9 +4,15 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod followup;
+pub mod idempotency;
+pub mod identity;
+pub mod inbox;
 pub mod intake;
 pub mod limits;
 pub mod passwords;
 pub mod personal;
+pub mod photos;
+pub mod submission;
 pub mod tokens;
 pub mod users;

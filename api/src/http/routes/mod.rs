@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod health;
+pub mod reports;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,7 +24,11 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(admin::create_area)
             .service(admin::list_areas)
             .service(admin::create_user)
-            .service(admin::list_users),
+            .service(admin::list_users)
+            .service(reports::list_reports)
+            .service(reports::find_report)
+            .service(reports::message_reporter)
+            .service(reports::find_report_photo),
     );
 }
 
