@@ -37,6 +37,8 @@ pub enum ErrorCode {
     AlreadyExists,
     /// The action is not allowed in the record's current state.
     TransitionNotAllowed,
+    /// The person named responsible for a rectification may not verify it themselves.
+    VerifierIsResponsible,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -60,6 +62,7 @@ impl ErrorCode {
         Self::NotFound,
         Self::AlreadyExists,
         Self::TransitionNotAllowed,
+        Self::VerifierIsResponsible,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -81,6 +84,7 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::AlreadyExists => "already_exists",
             Self::TransitionNotAllowed => "transition_not_allowed",
+            Self::VerifierIsResponsible => "verifier_is_responsible",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -94,7 +98,7 @@ impl ErrorCode {
             Self::Forbidden => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::AlreadyExists | Self::TransitionNotAllowed => 409,
+            Self::AlreadyExists | Self::TransitionNotAllowed | Self::VerifierIsResponsible => 409,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
@@ -128,6 +132,10 @@ impl ErrorCode {
             Self::TransitionNotAllowed => (
                 "当前状态下不允许此操作",
                 "This action is not allowed in the current state",
+            ),
+            Self::VerifierIsResponsible => (
+                "整改责任人不能验收自己的整改",
+                "The person responsible for the rectification may not verify it",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),

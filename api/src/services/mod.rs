@@ -4,9 +4,15 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod criteria;
+pub mod hazards;
 pub mod intake;
+pub mod ledger_common;
 pub mod limits;
 pub mod passwords;
 pub mod personal;
+pub mod rectification;
+pub mod rewards_hook;
 pub mod tokens;
+pub mod triage;
 pub mod users;

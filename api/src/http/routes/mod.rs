@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod health;
+pub mod ledger;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,7 +24,17 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(admin::create_area)
             .service(admin::list_areas)
             .service(admin::create_user)
-            .service(admin::list_users),
+            .service(admin::list_users)
+            .service(ledger::triage_report)
+            .service(ledger::list_hazards)
+            .service(ledger::create_hazard)
+            .service(ledger::find_hazard)
+            .service(ledger::set_plan)
+            .service(ledger::add_evidence)
+            .service(ledger::verify_hazard)
+            .service(ledger::create_sweep)
+            .service(ledger::list_criteria)
+            .service(ledger::create_criterion),
     );
 }
 
