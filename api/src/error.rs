@@ -49,6 +49,8 @@ pub enum ErrorCode {
     PhotoTooLarge,
     /// The photo is corrupt or truncated.
     PhotoUnreadable,
+    /// The person named responsible for a rectification may not verify it themselves.
+    VerifierIsResponsible,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -78,6 +80,7 @@ impl ErrorCode {
         Self::UnsupportedPhotoType,
         Self::PhotoTooLarge,
         Self::PhotoUnreadable,
+        Self::VerifierIsResponsible,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -105,6 +108,7 @@ impl ErrorCode {
             Self::UnsupportedPhotoType => "unsupported_photo_type",
             Self::PhotoTooLarge => "photo_too_large",
             Self::PhotoUnreadable => "photo_unreadable",
+            Self::VerifierIsResponsible => "verifier_is_responsible",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -121,7 +125,10 @@ impl ErrorCode {
             Self::Forbidden => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::AlreadyExists | Self::TransitionNotAllowed | Self::IdempotencyInProgress => 409,
+            Self::AlreadyExists
+            | Self::TransitionNotAllowed
+            | Self::IdempotencyInProgress
+            | Self::VerifierIsResponsible => 409,
             Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
             Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
             Self::PhotoUnreadable => 422,
@@ -169,6 +176,10 @@ impl ErrorCode {
             Self::UnsupportedPhotoType => ("不支持的照片格式", "Unsupported photo type"),
             Self::PhotoTooLarge => ("照片过大", "The photo is too large"),
             Self::PhotoUnreadable => ("照片无法读取", "The photo cannot be read"),
+            Self::VerifierIsResponsible => (
+                "整改责任人不能验收自己的整改",
+                "The person responsible for the rectification may not verify it",
+            ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
         }

@@ -63,7 +63,7 @@ impl TestApp {
 
 /// An enterprise with a worker (with personal details) and a safety manager.
 #[derive(Debug)]
-pub struct Site {
+pub struct ReportingSite {
     /// The enterprise JSON.
     pub enterprise: Value,
     /// The worker's user JSON.
@@ -83,7 +83,7 @@ pub const WORKER_PHONE: &str = "13912345678";
 
 impl TestApp {
     /// Sets up an enterprise with a worker and a manager.
-    pub async fn site(&self) -> Site {
+    pub async fn reporting_site(&self) -> ReportingSite {
         let enterprise = self.create_enterprise("steel", "jb/park").await;
         let eid = enterprise["id"].as_str().expect("id").to_owned();
         let (worker, worker_token) = self
@@ -99,7 +99,7 @@ impl TestApp {
             )
             .await;
         let (_, manager_token) = self.user("safety_manager", Some(&eid), None).await;
-        Site {
+        ReportingSite {
             enterprise,
             worker,
             worker_token,

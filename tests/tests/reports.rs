@@ -26,7 +26,7 @@ fn without_request_id(v: &Value) -> Value {
 #[tokio::test]
 async fn worker_reports_with_photos_and_follows_up_by_receipt() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let a = app
         .submit_report(
             &site.worker_token,
@@ -79,7 +79,7 @@ async fn worker_reports_with_photos_and_follows_up_by_receipt() {
 #[tokio::test]
 async fn staff_get_an_upright_photo_without_any_exif() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let original = photos::phone_jpeg(800, 600);
     // The input really carries what a phone writes.
     let exif = exif::Reader::new()
@@ -163,7 +163,7 @@ async fn staff_get_an_upright_photo_without_any_exif() {
 #[tokio::test]
 async fn anonymous_report_with_the_intake_code_stores_no_sender() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let mut r = report("深井铸造区联锁失效");
     r["intake_code"] = site.enterprise["intake_code"].clone();
     let a = app.submit_anonymous(r, &[photos::jpeg(320, 240)]).await;
@@ -219,7 +219,7 @@ async fn receipt_lookups_are_rate_limited() {
 #[tokio::test]
 async fn handler_and_reporter_exchange_messages() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let a = app
         .submit_report(
             &site.worker_token,
@@ -283,7 +283,7 @@ async fn handler_and_reporter_exchange_messages() {
 #[tokio::test]
 async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let photo = photos::jpeg(200, 100);
     let first = app
         .post_form(
@@ -339,7 +339,7 @@ fn blob_files(app: &TestApp) -> usize {
 #[tokio::test]
 async fn bad_uploads_get_a_problem_and_leave_nothing_stored() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let ok = photos::jpeg(64, 64);
     let mut truncated = photos::jpeg(400, 300);
     truncated.truncate(truncated.len() / 2);
@@ -469,7 +469,7 @@ async fn bad_uploads_get_a_problem_and_leave_nothing_stored() {
 #[tokio::test]
 async fn manager_of_another_enterprise_gets_404_for_the_report_and_its_photos() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let other = app.create_enterprise("nonferrous", "jb/town").await;
     let (_, other_manager) = app.user("safety_manager", other["id"].as_str(), None).await;
     let (_, other_worker) = app
@@ -523,7 +523,7 @@ async fn manager_of_another_enterprise_gets_404_for_the_report_and_its_photos() 
 #[tokio::test]
 async fn the_reporters_identity_is_in_no_staff_answer_no_database_byte_and_no_blob() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     let a = app
         .submit_report(
             &site.worker_token,
@@ -596,7 +596,7 @@ async fn the_reporters_identity_is_in_no_staff_answer_no_database_byte_and_no_bl
 #[tokio::test]
 async fn inbox_filters_and_pages() {
     let app = spawn_app().await;
-    let site = app.site().await;
+    let site = app.reporting_site().await;
     for i in 0..3 {
         let mut r = report(&format!("报告 {i}"));
         if i == 0 {

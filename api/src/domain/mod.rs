@@ -1,9 +1,13 @@
-//! The pure core: roles, tenants, validated inputs and who may do what. No I/O, no actix, no
-//! diesel: everything here is tested as plain functions.
+//! The pure core: roles, tenants, validated inputs, state machines and who may do what. No I/O,
+//! no actix, no diesel: everything here is tested as plain functions.
 
 pub mod access;
 pub mod credit_code;
+pub mod criteria;
+pub mod hazard_state;
 pub mod inputs;
+pub mod quarter;
+pub mod report_state;
 pub mod roles;
 
 pub use access::Actor;

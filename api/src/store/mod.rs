@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod conn;
+pub mod criteria;
 pub mod enterprises;
+pub mod hazards;
 pub mod pagination;
 pub mod reports;
 pub mod schema;

@@ -151,12 +151,106 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    criteria (code) {
+        code -> Text,
+        enterprise_id -> Nullable<Text>,
+        sector -> Text,
+        article -> Text,
+        summary_zh -> Text,
+        summary_en -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sweeps (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        quarter -> Text,
+        leader -> Text,
+        scope -> Text,
+        swept_on -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazards (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        area_id -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        level -> Text,
+        criterion_codes -> Text,
+        source -> Text,
+        report_id -> Nullable<Text>,
+        sweep_id -> Nullable<Text>,
+        status -> Text,
+        quarter -> Text,
+        deadline -> Nullable<Text>,
+        plan_version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazard_plans (id) {
+        id -> Text,
+        hazard_id -> Text,
+        version -> Integer,
+        measures -> Text,
+        responsible_person -> Text,
+        responsible_user_id -> Nullable<Text>,
+        funds_fen -> Nullable<BigInt>,
+        deadline -> Nullable<Text>,
+        contingency_plan -> Nullable<Text>,
+        author_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazard_evidence (id) {
+        id -> Text,
+        hazard_id -> Text,
+        note -> Text,
+        author_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazard_events (id) {
+        id -> Text,
+        hazard_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
 diesel::joinable!(reports -> areas (area_id));
 diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(report_messages -> reports (report_id));
+diesel::joinable!(sweeps -> enterprises (enterprise_id));
+diesel::joinable!(hazards -> enterprises (enterprise_id));
+diesel::joinable!(hazards -> areas (area_id));
+diesel::joinable!(hazards -> sweeps (sweep_id));
+diesel::joinable!(hazard_evidence -> hazards (hazard_id));
+diesel::joinable!(hazard_events -> hazards (hazard_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
@@ -170,4 +264,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     report_messages,
     idempotency,
+    criteria,
+    sweeps,
+    hazards,
+    hazard_plans,
+    hazard_evidence,
+    hazard_events,
 );

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod health;
+pub mod ledger;
 pub mod reports;
 
 use actix_web::web;
@@ -28,7 +29,17 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(reports::list_reports)
             .service(reports::find_report)
             .service(reports::message_reporter)
-            .service(reports::find_report_photo),
+            .service(reports::find_report_photo)
+            .service(ledger::triage_report)
+            .service(ledger::list_hazards)
+            .service(ledger::create_hazard)
+            .service(ledger::find_hazard)
+            .service(ledger::set_plan)
+            .service(ledger::add_evidence)
+            .service(ledger::verify_hazard)
+            .service(ledger::create_sweep)
+            .service(ledger::list_criteria)
+            .service(ledger::create_criterion),
     );
 }
 

@@ -1,0 +1,160 @@
+//! Triage, the hazard ledger, rectification, sweeps and the criteria catalog.
+
+use actix_web::{HttpResponse, get, post, put, web};
+
+use crate::context::AppContext;
+use crate::error::AppError;
+use crate::http::extract::AuthUser;
+use crate::http::problem::Problem;
+use crate::services::criteria::{self, CreateCriterionRequest, CriteriaQuery, CriterionView};
+use crate::services::hazards::{
+    self, CreateHazardRequest, CreateSweepRequest, HazardDetail, HazardPage, HazardQuery, SweepView,
+};
+use crate::services::rectification::{self, EvidenceRequest, PlanRequest, VerifyRequest};
+use crate::services::triage::{self, TriageRequest, TriageView};
+
+/// Triage a report: accept (a new hazard), duplicate (joins a hazard) or reject (with a reason).
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)), request_body = TriageRequest, responses(
+    (status = 200, body = TriageView), (status = 400, body = Problem), (status = 403, body = Problem),
+    (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/reports/{id}/triage")]
+pub async fn triage_report(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<TriageRequest>,
+) -> Result<web::Json<TriageView>, AppError> {
+    triage::triage(&ctx, &user.0, id.into_inner(), body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// The ledger (台账) of the caller's enterprise, newest first.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(HazardQuery), responses(
+    (status = 200, body = HazardPage), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[get("/hazards")]
+pub async fn list_hazards(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<HazardQuery>,
+) -> Result<web::Json<HazardPage>, AppError> {
+    hazards::list_hazards(&ctx, &user.0, q.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// One hazard with its plan, plan history, evidence and timeline.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = HazardDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/hazards/{id}")]
+pub async fn find_hazard(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<HazardDetail>, AppError> {
+    hazards::get_hazard(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Record a hazard found in a quarterly sweep.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), request_body = CreateHazardRequest, responses(
+    (status = 201, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[post("/hazards")]
+pub async fn create_hazard(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    body: web::Json<CreateHazardRequest>,
+) -> Result<HttpResponse, AppError> {
+    let view = hazards::create_hazard(&ctx, &user.0, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Set or revise the 五落实 plan (each call a new version).
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)), request_body = PlanRequest, responses(
+    (status = 200, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem),
+    (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[put("/hazards/{id}/plan")]
+pub async fn set_plan(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<PlanRequest>,
+) -> Result<web::Json<HazardDetail>, AppError> {
+    rectification::set_plan(&ctx, &user.0, id.into_inner(), body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Submit rectification evidence.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)), request_body = EvidenceRequest, responses(
+    (status = 200, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem),
+    (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/hazards/{id}/evidence")]
+pub async fn add_evidence(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<EvidenceRequest>,
+) -> Result<web::Json<HazardDetail>, AppError> {
+    rectification::add_evidence(&ctx, &user.0, id.into_inner(), body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Verify the rectification: passed closes the hazard (销号); failed sends it back.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)), request_body = VerifyRequest, responses(
+    (status = 200, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem),
+    (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/hazards/{id}/verify")]
+pub async fn verify_hazard(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<VerifyRequest>,
+) -> Result<web::Json<HazardDetail>, AppError> {
+    rectification::verify(&ctx, &user.0, id.into_inner(), body.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Record a quarterly sweep.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), request_body = CreateSweepRequest, responses(
+    (status = 201, body = SweepView), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[post("/sweeps")]
+pub async fn create_sweep(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    body: web::Json<CreateSweepRequest>,
+) -> Result<HttpResponse, AppError> {
+    let view = hazards::create_sweep(&ctx, &user.0, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The major-hazard criteria catalog (判定标准), optionally of one sector.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(CriteriaQuery), responses(
+    (status = 200, body = Vec<CriterionView>), (status = 400, body = Problem)))]
+#[get("/criteria")]
+pub async fn list_criteria(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<CriteriaQuery>,
+) -> Result<web::Json<Vec<CriterionView>>, AppError> {
+    criteria::list_criteria(&ctx, &user.0, q.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Add an enterprise-specific criterion (admin).
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), request_body = CreateCriterionRequest, responses(
+    (status = 201, body = CriterionView), (status = 400, body = Problem), (status = 403, body = Problem),
+    (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/criteria")]
+pub async fn create_criterion(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    body: web::Json<CreateCriterionRequest>,
+) -> Result<HttpResponse, AppError> {
+    let view = criteria::create_criterion(&ctx, &user.0, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(view))
+}
