@@ -10,6 +10,7 @@ pub mod http;
 pub mod keys;
 pub mod services;
 pub mod store;
+pub mod workers;
 
 pub use context::AppContext;
 pub use error::{AppError, AppResult, ErrorCode};

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod credit_code;
+pub mod escalation_state;
 pub mod inputs;
 pub mod roles;
 

@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod conn;
 pub mod enterprises;
+pub mod escalations;
+pub mod outbox;
 pub mod pagination;
 pub mod reports;
 pub mod schema;

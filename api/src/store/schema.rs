@@ -151,12 +151,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    escalations (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        jurisdiction -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        status -> Text,
+        triggers -> Text,
+        bureau_deadline -> Nullable<Timestamp>,
+        instructions -> Nullable<Text>,
+        dismiss_reason -> Nullable<Text>,
+        deadline_passed_at -> Nullable<Timestamp>,
+        opened_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    escalation_triggers (subject_type, subject_id, kind) {
+        subject_type -> Text,
+        subject_id -> Text,
+        kind -> Text,
+        escalation_id -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    escalation_events (id) {
+        id -> Text,
+        escalation_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    escalation_stats (enterprise_id) {
+        enterprise_id -> Text,
+        open_count -> BigInt,
+        closed_count -> BigInt,
+        closed_seconds_total -> BigInt,
+    }
+}
+
+diesel::table! {
+    sweeper_marks (kind) {
+        kind -> Text,
+        cutoff -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        event_id -> Text,
+        topic -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
 diesel::joinable!(reports -> areas (area_id));
 diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(report_messages -> reports (report_id));
+diesel::joinable!(escalations -> enterprises (enterprise_id));
+diesel::joinable!(escalation_events -> escalations (escalation_id));
+diesel::joinable!(escalation_stats -> enterprises (enterprise_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
@@ -170,4 +247,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     report_messages,
     idempotency,
+    escalations,
+    escalation_triggers,
+    escalation_events,
+    escalation_stats,
+    sweeper_marks,
+    outbox,
 );

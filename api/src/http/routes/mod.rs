@@ -2,7 +2,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bureau;
 pub mod health;
+pub mod outbox;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,7 +25,17 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(admin::create_area)
             .service(admin::list_areas)
             .service(admin::create_user)
-            .service(admin::list_users),
+            .service(admin::list_users)
+            .service(bureau::list_escalations)
+            .service(bureau::find_escalation)
+            .service(bureau::acknowledge_escalation)
+            .service(bureau::supervise_escalation)
+            .service(bureau::close_escalation)
+            .service(bureau::dismiss_escalation)
+            .service(bureau::message_enterprise)
+            .service(bureau::overview)
+            .service(outbox::list_dead_letters)
+            .service(outbox::retry_dead_letter),
     );
 }
 
