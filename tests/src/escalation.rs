@@ -230,3 +230,27 @@ async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<(Vec<(String, 
     let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
     Some((headers, body))
 }
+
+impl TestApp {
+    /// A suspected-major report that the sweeper has escalated (waits up to 10 s); returns the
+    /// report and its escalation's id.
+    pub async fn escalated_major_report(&self, enterprise_id: &str) -> (StoredReport, String) {
+        let r = self
+            .stored_report(
+                enterprise_id,
+                NewReport {
+                    major: true,
+                    ..Default::default()
+                },
+            )
+            .await;
+        for _ in 0..200 {
+            if let Some(e) = self.escalations_of(&r.id).await.first() {
+                let id = e.id.clone();
+                return (r, id);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the report was not escalated within 10 s");
+    }
+}

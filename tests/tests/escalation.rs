@@ -131,20 +131,7 @@ async fn an_officer_of_another_jurisdiction_sees_nothing() {
     let app = fast_app().await;
     let (eid, _) = app.enterprise_and_officer().await;
     let (_, stranger) = app.user("bureau_officer", None, Some("other")).await;
-    let r = app
-        .stored_report(
-            &eid,
-            NewReport {
-                major: true,
-                ..Default::default()
-            },
-        )
-        .await;
-    eventually("escalated", || async {
-        !app.escalations_of(&r.id).await.is_empty()
-    })
-    .await;
-    let esc_id = app.escalations_of(&r.id).await[0].id.clone();
+    let (_, esc_id) = app.escalated_major_report(&eid).await;
 
     let inbox = app.get("/api/v1/bureau/escalations", &stranger).await;
     assert_eq!(inbox.status, StatusCode::OK);
@@ -175,20 +162,7 @@ async fn an_officer_of_another_jurisdiction_sees_nothing() {
 async fn the_bureau_supervises_and_closes_and_the_overview_counts() {
     let app = fast_app().await;
     let (eid, officer) = app.enterprise_and_officer().await;
-    let r = app
-        .stored_report(
-            &eid,
-            NewReport {
-                major: true,
-                ..Default::default()
-            },
-        )
-        .await;
-    eventually("escalated", || async {
-        !app.escalations_of(&r.id).await.is_empty()
-    })
-    .await;
-    let id = app.escalations_of(&r.id).await[0].id.clone();
+    let (_, id) = app.escalated_major_report(&eid).await;
     let path = |a: &str| format!("/api/v1/bureau/escalations/{id}/{a}");
 
     let overview = app.get("/api/v1/bureau/overview", &officer).await;
@@ -273,20 +247,7 @@ async fn the_bureau_supervises_and_closes_and_the_overview_counts() {
 async fn a_dismissal_needs_a_reason() {
     let app = fast_app().await;
     let (eid, officer) = app.enterprise_and_officer().await;
-    let r = app
-        .stored_report(
-            &eid,
-            NewReport {
-                major: true,
-                ..Default::default()
-            },
-        )
-        .await;
-    eventually("escalated", || async {
-        !app.escalations_of(&r.id).await.is_empty()
-    })
-    .await;
-    let id = app.escalations_of(&r.id).await[0].id.clone();
+    let (_, id) = app.escalated_major_report(&eid).await;
     let url = format!("/api/v1/bureau/escalations/{id}/dismiss");
     let empty = app.post(&url, &officer, json!({"reason": " "})).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
@@ -302,20 +263,7 @@ async fn a_dismissal_needs_a_reason() {
 async fn a_missed_bureau_deadline_re_escalates_visibly_once() {
     let app = fast_app().await;
     let (eid, officer) = app.enterprise_and_officer().await;
-    let r = app
-        .stored_report(
-            &eid,
-            NewReport {
-                major: true,
-                ..Default::default()
-            },
-        )
-        .await;
-    eventually("escalated", || async {
-        !app.escalations_of(&r.id).await.is_empty()
-    })
-    .await;
-    let id = app.escalations_of(&r.id).await[0].id.clone();
+    let (r, id) = app.escalated_major_report(&eid).await;
     let deadline = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
     let sup = app
         .post(
@@ -548,20 +496,7 @@ async fn the_webhook_is_signed_retried_after_a_failure_and_delivered_once_per_ev
     })
     .await;
     let (eid, officer) = app.enterprise_and_officer().await;
-    let r = app
-        .stored_report(
-            &eid,
-            NewReport {
-                major: true,
-                ..Default::default()
-            },
-        )
-        .await;
-    eventually("escalated", || async {
-        !app.escalations_of(&r.id).await.is_empty()
-    })
-    .await;
-    let id = app.escalations_of(&r.id).await[0].id.clone();
+    let (_, id) = app.escalated_major_report(&eid).await;
     let ack = app
         .post(
             &format!("/api/v1/bureau/escalations/{id}/acknowledge"),
