@@ -678,3 +678,43 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
         assert_eq!(kinds, expected, "{id}");
     }
 }
+
+#[tokio::test]
+async fn different_triggers_racing_on_one_report_share_one_escalation() {
+    use qingling_api::domain::escalation_state::TriggerKind;
+    use qingling_api::services::escalations::{Subject, fire};
+    let app = spawn_app_with(|s| s.pool_size = 8).await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    for _ in 0..20 {
+        let r = app.stored_report(&eid, NewReport::default()).await;
+        let fires: Vec<_> = [
+            TriggerKind::MajorReportUntriaged,
+            TriggerKind::ReportUntriaged,
+            TriggerKind::Appeal,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let ctx = app.ctx.clone();
+            let subject = Subject {
+                subject_type: "report",
+                subject_id: r.id.clone(),
+                enterprise_id: eid.clone(),
+            };
+            tokio::spawn(async move {
+                ctx.db(move |conn| fire(conn, &subject, kind, None, false, &|_, _| Ok(())))
+                    .await
+            })
+        })
+        .collect();
+        for f in fires {
+            f.await.unwrap().unwrap();
+        }
+        let escs = app.escalations_of(&r.id).await;
+        assert_eq!(escs.len(), 1, "one open escalation");
+        assert_eq!(
+            trigger_kinds(&escs[0]).len(),
+            3,
+            "every trigger recorded once"
+        );
+    }
+}
