@@ -718,3 +718,60 @@ async fn different_triggers_racing_on_one_report_share_one_escalation() {
         );
     }
 }
+
+#[tokio::test]
+async fn several_instances_delivering_at_once_send_each_event_once() {
+    let receiver = Receiver::start(0).await;
+    let url = receiver.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.deadlines.triage_major = Duration::ZERO;
+        s.deadlines.triage = Duration::from_secs(3600);
+        s.deadlines.sweep_interval = Duration::from_millis(50);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+        s.pool_size = 8;
+    })
+    .await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    for _ in 0..15 {
+        app.stored_report(
+            &eid,
+            NewReport {
+                major: true,
+                ..Default::default()
+            },
+        )
+        .await;
+    }
+    let client = qingling_api::workers::outbox::client().unwrap();
+    for _ in 0..20 {
+        let rounds: Vec<_> = (0..3)
+            .map(|_| {
+                let ctx = app.ctx.clone();
+                let client = client.clone();
+                tokio::spawn(async move {
+                    qingling_api::workers::outbox::deliver_due(&ctx, &client).await
+                })
+            })
+            .collect();
+        for r in rounds {
+            r.await.unwrap().unwrap();
+        }
+        sleep_ms(50).await;
+    }
+    eventually("15 events delivered", || async {
+        receiver.requests().len() >= 15
+    })
+    .await;
+    sleep_ms(500).await;
+    let mut ids: Vec<String> = receiver
+        .requests()
+        .iter()
+        .map(|r| r.header("x-qingling-event-id").unwrap().to_owned())
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(n, ids.len(), "no event sent twice");
+    assert_eq!(n, 15);
+}
