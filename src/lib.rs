@@ -62,6 +62,10 @@ impl Application {
         if workers > 0 {
             server = server.workers(workers);
         }
+        if sides != Sides::Mobile {
+            // The phone edge may run apart from the core; the core runs the workers.
+            qingling_api::workers::spawn(&ctx);
+        }
         tracing::info!(%bind, port, database = %ctx.settings.database.redacted(), "listening");
         Ok(Self {
             port,

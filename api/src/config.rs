@@ -151,6 +151,13 @@ pub struct Settings {
     pub http_workers: usize,
     /// Escalation deadlines.
     pub deadlines: Deadlines,
+    /// Where escalation events are delivered as webhooks; none disables delivery
+    /// (`QINGLING_WEBHOOK_URL`).
+    pub webhook_url: Option<String>,
+    /// Key of the webhooks' HMAC-SHA256 signature (`QINGLING_WEBHOOK_SECRET`).
+    pub webhook_secret: Option<SecretString>,
+    /// Attempts before an event becomes a dead letter (`QINGLING_WEBHOOK_MAX_ATTEMPTS`).
+    pub webhook_max_attempts: u32,
 }
 
 /// The configuration file: every key optional, unknown keys refused so a typo is not ignored.
@@ -178,6 +185,9 @@ struct FileSettings {
     triage_deadline: Option<String>,
     plan_deadline: Option<String>,
     sweep_interval: Option<String>,
+    webhook_url: Option<String>,
+    webhook_secret: Option<String>,
+    webhook_max_attempts: Option<u32>,
 }
 
 impl Settings {
@@ -342,7 +352,40 @@ impl Settings {
                 plan: duration("PLAN_DEADLINE", file.plan_deadline, "72h")?,
                 sweep_interval: duration("SWEEP_INTERVAL", file.sweep_interval, "1m")?,
             },
+            webhook_url: var("WEBHOOK_URL")
+                .or(file.webhook_url)
+                .filter(|u| !u.is_empty()),
+            webhook_secret: var("WEBHOOK_SECRET")
+                .or(file.webhook_secret)
+                .map(SecretString::from),
+            webhook_max_attempts: as_u32(
+                number(
+                    "WEBHOOK_MAX_ATTEMPTS",
+                    file.webhook_max_attempts.map(u64::from),
+                    10,
+                )?,
+                "WEBHOOK_MAX_ATTEMPTS",
+            )?,
         };
+        if let Some(u) = &settings.webhook_url
+            && !u.starts_with("http://")
+        {
+            // The HTTP client is built without TLS (no OpenSSL, and rustls is not compiled in
+            // yet): refuse https:// here rather than fail at every delivery.
+            return Err(ConfigError::new(
+                "QINGLING_WEBHOOK_URL must start with http:// (https needs reqwest's rustls-tls feature)",
+            ));
+        }
+        if settings.webhook_url.is_some() && settings.webhook_secret.is_none() {
+            return Err(ConfigError::new(
+                "QINGLING_WEBHOOK_URL needs QINGLING_WEBHOOK_SECRET to sign deliveries",
+            ));
+        }
+        if settings.webhook_max_attempts == 0 {
+            return Err(ConfigError::new(
+                "QINGLING_WEBHOOK_MAX_ATTEMPTS must be at least 1",
+            ));
+        }
         if settings.pool_size == 0 {
             return Err(ConfigError::new("QINGLING_POOL_SIZE must be at least 1"));
         }

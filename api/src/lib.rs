@@ -11,6 +11,7 @@ pub mod keys;
 pub mod media;
 pub mod services;
 pub mod store;
+pub mod workers;
 
 pub use context::AppContext;
 pub use error::{AppError, AppResult, ErrorCode};

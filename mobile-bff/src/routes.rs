@@ -28,7 +28,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(find_my_report)
             .service(message_my_report)
             .service(find_by_receipt)
-            .service(message_by_receipt),
+            .service(message_by_receipt)
+            .service(crate::appeals::appeal_report)
+            .service(crate::appeals::appeal_with_receipt),
     );
 }
 

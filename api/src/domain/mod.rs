@@ -4,6 +4,7 @@
 pub mod access;
 pub mod credit_code;
 pub mod criteria;
+pub mod escalation_state;
 pub mod hazard_state;
 pub mod inputs;
 pub mod quarter;

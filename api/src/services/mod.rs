@@ -2,9 +2,12 @@
 //! acting user's permission itself (routes do not decide who may do what).
 
 pub mod admin;
+pub mod appeals;
 pub mod audit;
 pub mod auth;
+pub mod bureau;
 pub mod criteria;
+pub mod escalations;
 pub mod followup;
 pub mod hazards;
 pub mod idempotency;
@@ -13,6 +16,7 @@ pub mod inbox;
 pub mod intake;
 pub mod ledger_common;
 pub mod limits;
+pub mod outbox;
 pub mod passwords;
 pub mod personal;
 pub mod photos;

@@ -239,6 +239,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    escalations (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        jurisdiction -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        status -> Text,
+        triggers -> Text,
+        bureau_deadline -> Nullable<Timestamp>,
+        instructions -> Nullable<Text>,
+        dismiss_reason -> Nullable<Text>,
+        deadline_passed_at -> Nullable<Timestamp>,
+        opened_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    escalation_triggers (subject_type, subject_id, kind) {
+        subject_type -> Text,
+        subject_id -> Text,
+        kind -> Text,
+        escalation_id -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    escalation_events (id) {
+        id -> Text,
+        escalation_id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    escalation_stats (enterprise_id) {
+        enterprise_id -> Text,
+        open_count -> BigInt,
+        closed_count -> BigInt,
+        closed_seconds_total -> BigInt,
+    }
+}
+
+diesel::table! {
+    sweeper_marks (kind) {
+        kind -> Text,
+        cutoff -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        event_id -> Text,
+        topic -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
@@ -251,6 +325,10 @@ diesel::joinable!(hazards -> areas (area_id));
 diesel::joinable!(hazards -> sweeps (sweep_id));
 diesel::joinable!(hazard_evidence -> hazards (hazard_id));
 diesel::joinable!(hazard_events -> hazards (hazard_id));
+
+diesel::joinable!(escalations -> enterprises (enterprise_id));
+diesel::joinable!(escalation_events -> escalations (escalation_id));
+diesel::joinable!(escalation_stats -> enterprises (enterprise_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
@@ -270,4 +348,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     hazard_plans,
     hazard_evidence,
     hazard_events,
+    escalations,
+    escalation_triggers,
+    escalation_events,
+    escalation_stats,
+    sweeper_marks,
+    outbox,
 );

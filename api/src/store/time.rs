@@ -13,3 +13,8 @@ pub fn to_rfc3339(t: NaiveDateTime) -> String {
     DateTime::<Utc>::from_naive_utc_and_offset(t, Utc)
         .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
+
+/// Truncates a parsed time to the microseconds both databases store.
+pub fn truncate(t: NaiveDateTime) -> NaiveDateTime {
+    t.trunc_subsecs(6)
+}

@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bureau;
 pub mod health;
 pub mod ledger;
+pub mod outbox;
 pub mod reports;
 
 use actix_web::web;
@@ -39,7 +41,17 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(ledger::verify_hazard)
             .service(ledger::create_sweep)
             .service(ledger::list_criteria)
-            .service(ledger::create_criterion),
+            .service(ledger::create_criterion)
+            .service(bureau::list_escalations)
+            .service(bureau::find_escalation)
+            .service(bureau::acknowledge_escalation)
+            .service(bureau::supervise_escalation)
+            .service(bureau::close_escalation)
+            .service(bureau::dismiss_escalation)
+            .service(bureau::message_enterprise)
+            .service(bureau::overview)
+            .service(outbox::list_dead_letters)
+            .service(outbox::retry_dead_letter),
     );
 }
 

@@ -1,0 +1,599 @@
+//! The bureau's side of escalations: the inbox, one escalation with its subject (never the
+//! reporter), the 督办 transitions, messages to the enterprise and the clearing overview. Every
+//! use case is scoped to the officer's jurisdiction: another jurisdiction's escalation is 404.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::context::AppContext;
+use crate::domain::escalation_state::{EscalationAction, EscalationStatus, Refused};
+use crate::domain::{Actor, Role, inputs};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::services::audit;
+use crate::services::escalations::{Event, record_event, seconds_between};
+use crate::store::enterprises::{self, Scope};
+use crate::store::escalations::{self, EscalationRow, InboxFilter, TransitionFields};
+use crate::store::pagination::PageRequest;
+use crate::store::reports::{self, MessageRow};
+use crate::store::schema::areas;
+use crate::store::{DbConn, time, write_tx};
+
+/// One trigger that fired on an escalation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TriggerView {
+    /// `major_report_untriaged`, `report_untriaged`, `appeal`, `bureau_deadline_passed`, …
+    pub kind: String,
+    /// When it fired (RFC 3339).
+    pub at: String,
+}
+
+/// An escalation in the bureau's inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EscalationView {
+    /// Id.
+    pub id: String,
+    /// Enterprise of the subject.
+    pub enterprise_id: String,
+    /// Its jurisdiction.
+    pub jurisdiction: String,
+    /// `report` or `hazard`.
+    pub subject_type: String,
+    /// Id of the report or hazard.
+    pub subject_id: String,
+    /// State.
+    pub status: EscalationStatus,
+    /// Every trigger that fired, oldest first.
+    pub triggers: Vec<TriggerView>,
+    /// The bureau's deadline while supervising.
+    pub bureau_deadline: Option<String>,
+    /// The bureau's instructions.
+    pub instructions: Option<String>,
+    /// Why it was dismissed.
+    pub dismiss_reason: Option<String>,
+    /// Whether the bureau's deadline passed unmet (re-escalated).
+    pub overdue: bool,
+    /// When opened.
+    pub opened_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// When closed or dismissed.
+    pub closed_at: Option<String>,
+}
+
+/// A page of the inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EscalationPage {
+    /// Escalations, newest first.
+    pub items: Vec<EscalationView>,
+    /// Cursor for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of `GET /api/v1/bureau/escalations`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// Only this status.
+    pub status: Option<EscalationStatus>,
+    /// Only this enterprise.
+    pub enterprise_id: Option<String>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+/// A timeline entry, without who acted (staff ids are not the bureau's business either).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    /// When.
+    pub at: String,
+    /// What happened.
+    pub kind: String,
+    /// `system`, `reporter`, `bureau_officer`, or a staff role.
+    pub actor_role: Option<String>,
+    /// Status before.
+    pub from_status: Option<String>,
+    /// Status after.
+    pub to_status: Option<String>,
+    /// Reason, instructions, message or appeal text.
+    pub note: Option<String>,
+}
+
+/// The report an escalation is about, as the bureau sees it: what was reported, where, what
+/// happened to it and its photos — never who reported it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportSubject {
+    /// Id.
+    pub id: String,
+    /// One line.
+    pub title: String,
+    /// What the reporter saw.
+    pub description: String,
+    /// Area name, if chosen.
+    pub area: Option<String>,
+    /// `general` or `major`, if suspected.
+    pub suspected_level: Option<String>,
+    /// Criterion codes ticked.
+    pub criterion_codes: Vec<String>,
+    /// `submitted`, `accepted`, `duplicate` or `rejected`.
+    pub status: String,
+    /// Reason given with the last transition.
+    pub status_note: Option<String>,
+    /// Submitted at.
+    pub created_at: String,
+    /// The report's timeline.
+    pub timeline: Vec<TimelineEntry>,
+    /// Photo ids (fetch through the photo route).
+    pub photo_ids: Vec<String>,
+}
+
+/// One escalation with its timeline and subject.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EscalationDetail {
+    /// The escalation.
+    #[serde(flatten)]
+    pub escalation: EscalationView,
+    /// Its own timeline.
+    pub events: Vec<TimelineEntry>,
+    /// The report, when the subject is a report.
+    pub report: Option<ReportSubject>,
+}
+
+/// `POST …/supervise`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuperviseRequest {
+    /// The enterprise's deadline (RFC 3339, in the future).
+    pub deadline: String,
+    /// What the enterprise must do.
+    pub instructions: String,
+}
+
+/// `POST …/dismiss`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DismissRequest {
+    /// Why it is not the bureau's matter.
+    pub reason: String,
+}
+
+/// `POST …/messages`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    /// Text for the enterprise.
+    pub body: String,
+}
+
+/// A bureau transition with its input.
+#[derive(Debug)]
+pub enum BureauAction {
+    /// Seen.
+    Acknowledge,
+    /// 督办.
+    Supervise(SuperviseRequest),
+    /// 销号.
+    Close,
+    /// Not the bureau's matter.
+    Dismiss(DismissRequest),
+}
+
+/// Renders a stored escalation.
+pub fn view(row: EscalationRow) -> AppResult<EscalationView> {
+    Ok(EscalationView {
+        status: EscalationStatus::parse(&row.status)
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown escalation status")))?,
+        triggers: serde_json::from_str(&row.triggers).map_err(AppError::internal)?,
+        bureau_deadline: row.bureau_deadline.map(time::to_rfc3339),
+        overdue: row.deadline_passed_at.is_some(),
+        opened_at: time::to_rfc3339(row.opened_at),
+        updated_at: time::to_rfc3339(row.updated_at),
+        closed_at: row.closed_at.map(time::to_rfc3339),
+        id: row.id,
+        enterprise_id: row.enterprise_id,
+        jurisdiction: row.jurisdiction,
+        subject_type: row.subject_type,
+        subject_id: row.subject_id,
+        instructions: row.instructions,
+        dismiss_reason: row.dismiss_reason,
+    })
+}
+
+fn officer_jurisdiction(actor: &Actor) -> AppResult<String> {
+    match (&actor.role, &actor.jurisdiction) {
+        (Role::BureauOfficer, Some(j)) => Ok(j.clone()),
+        _ => Err(AppError::forbidden()),
+    }
+}
+
+/// Loads an escalation the officer supervises; 404 otherwise (also for another jurisdiction).
+fn escalation_for(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<EscalationRow> {
+    officer_jurisdiction(actor)?;
+    let row = escalations::find(conn, id)?.ok_or_else(AppError::not_found)?;
+    if !actor.supervises(&row.jurisdiction) {
+        return Err(AppError::not_found());
+    }
+    Ok(row)
+}
+
+/// The officer's inbox.
+pub async fn list(ctx: &AppContext, actor: &Actor, q: InboxQuery) -> AppResult<EscalationPage> {
+    let jurisdiction = officer_jurisdiction(actor)?;
+    let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
+    let filter = InboxFilter {
+        jurisdiction,
+        status: q.status.map(|s| s.as_str().to_owned()),
+        enterprise_id: q.enterprise_id,
+    };
+    let p2 = page.clone();
+    let rows = ctx
+        .db(move |conn| Ok(escalations::list(conn, &filter, &p2)?))
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, EscalationRow::cursor);
+    Ok(EscalationPage {
+        items: rows.into_iter().map(view).collect::<AppResult<_>>()?,
+        next_cursor,
+    })
+}
+
+fn timeline_entry(
+    at: chrono::NaiveDateTime,
+    kind: String,
+    actor_role: Option<String>,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    note: Option<String>,
+) -> TimelineEntry {
+    TimelineEntry {
+        at: time::to_rfc3339(at),
+        kind,
+        actor_role,
+        from_status,
+        to_status,
+        note,
+    }
+}
+
+fn report_subject(conn: &mut DbConn, report_id: &str) -> AppResult<Option<ReportSubject>> {
+    let Some(r) = reports::find(conn, report_id)? else {
+        return Ok(None);
+    };
+    let area = match &r.area_id {
+        Some(a) => areas::table
+            .find(a)
+            .select(areas::name)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    let timeline = reports::events_of(conn, &r.id)?
+        .into_iter()
+        .map(|e| {
+            timeline_entry(
+                e.at,
+                e.kind,
+                e.actor_role,
+                e.from_status,
+                e.to_status,
+                e.note,
+            )
+        })
+        .collect();
+    let photo_ids = reports::photos_of(conn, "report", &r.id)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    Ok(Some(ReportSubject {
+        criterion_codes: serde_json::from_str(&r.criterion_codes).unwrap_or_default(),
+        created_at: time::to_rfc3339(r.created_at),
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        area,
+        suspected_level: r.suspected_level,
+        status: r.status,
+        status_note: r.status_note,
+        timeline,
+        photo_ids,
+    }))
+}
+
+/// One escalation with its timeline and subject.
+pub async fn get(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<EscalationDetail> {
+    let actor = actor.clone();
+    let (row, events, report) = ctx
+        .db(move |conn| {
+            let row = escalation_for(conn, &actor, &id)?;
+            let events = escalations::events_of(conn, &row.id)?;
+            let report = if row.subject_type == "report" {
+                report_subject(conn, &row.subject_id)?
+            } else {
+                None
+            };
+            Ok((row, events, report))
+        })
+        .await?;
+    Ok(EscalationDetail {
+        escalation: view(row)?,
+        events: events
+            .into_iter()
+            .map(|e| {
+                timeline_entry(
+                    e.at,
+                    e.kind,
+                    e.actor_role,
+                    e.from_status,
+                    e.to_status,
+                    e.note,
+                )
+            })
+            .collect(),
+        report,
+    })
+}
+
+fn parse_deadline(raw: &str) -> AppResult<chrono::NaiveDateTime> {
+    let bad = || {
+        AppError::invalid(
+            "deadline",
+            "期限应为将来的 RFC 3339 时间",
+            "deadline must be an RFC 3339 time in the future",
+        )
+    };
+    let t = chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map_err(|_| bad())?
+        .naive_utc();
+    let t = time::truncate(t);
+    if t <= time::now() {
+        return Err(bad());
+    }
+    Ok(t)
+}
+
+/// Acknowledge, supervise, close or dismiss, with a guarded update, a timeline entry, an outbox
+/// event and an audit record in one transaction.
+pub async fn act(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    action: BureauAction,
+) -> AppResult<EscalationView> {
+    let now = time::now();
+    let (kind, fields, note) = match action {
+        BureauAction::Acknowledge => (
+            EscalationAction::Acknowledge,
+            TransitionFields::default(),
+            None,
+        ),
+        BureauAction::Supervise(r) => {
+            let deadline = parse_deadline(&r.deadline)?;
+            let instructions = inputs::text("instructions", &r.instructions, 2000)?;
+            (
+                EscalationAction::Supervise,
+                TransitionFields {
+                    bureau_deadline: Some(deadline),
+                    instructions: Some(instructions.clone()),
+                    ..Default::default()
+                },
+                Some(instructions),
+            )
+        }
+        BureauAction::Close => (
+            EscalationAction::Close,
+            TransitionFields {
+                closed_at: Some(now),
+                ..Default::default()
+            },
+            None,
+        ),
+        BureauAction::Dismiss(r) => {
+            let reason = inputs::text("reason", &r.reason, 2000)?;
+            (
+                EscalationAction::Dismiss,
+                TransitionFields {
+                    dismiss_reason: Some(reason.clone()),
+                    closed_at: Some(now),
+                    ..Default::default()
+                },
+                Some(reason),
+            )
+        }
+    };
+    let actor = actor.clone();
+    let row = ctx
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let mut row = escalation_for(conn, &actor, &id)?;
+                let from = EscalationStatus::parse(&row.status).ok_or_else(|| {
+                    AppError::internal(anyhow::anyhow!("unknown escalation status"))
+                })?;
+                let to = from.apply(kind, actor.role).map_err(|r| match r {
+                    Refused::Role => AppError::forbidden(),
+                    Refused::State => AppError::new(ErrorCode::TransitionNotAllowed),
+                })?;
+                if !escalations::transition(
+                    conn,
+                    &row.id,
+                    from.as_str(),
+                    to.as_str(),
+                    &fields,
+                    now,
+                )? {
+                    return Err(AppError::new(ErrorCode::TransitionNotAllowed));
+                }
+                if !to.is_active() {
+                    let secs = seconds_between(row.opened_at, now);
+                    escalations::bump_stats(conn, &row.enterprise_id, -1, Some(secs))?;
+                }
+                row.status = to.as_str().to_owned();
+                row.updated_at = now;
+                if fields.bureau_deadline.is_some() {
+                    row.bureau_deadline = fields.bureau_deadline;
+                    row.instructions = fields.instructions.clone();
+                    row.deadline_passed_at = None;
+                }
+                if fields.closed_at.is_some() {
+                    row.closed_at = fields.closed_at;
+                    row.dismiss_reason = fields.dismiss_reason.clone();
+                }
+                record_event(
+                    conn,
+                    &row,
+                    &Event {
+                        actor: Some(&actor),
+                        actor_role: actor.role.as_str(),
+                        kind: kind.as_str(),
+                        from_status: Some(from.as_str()),
+                        to_status: Some(to.as_str()),
+                        note: note.as_deref(),
+                        trigger: None,
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    Some(&actor),
+                    &format!("escalation.{}", kind.as_str()),
+                    "escalation",
+                    Some(&row.id),
+                    serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
+                )?;
+                Ok(row)
+            })
+        })
+        .await?;
+    view(row)
+}
+
+/// A message from the bureau to the enterprise, on the escalation's timeline (and on the
+/// report's message channel when the subject is a report).
+pub async fn message(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    req: MessageRequest,
+) -> AppResult<EscalationView> {
+    let body = inputs::text("body", &req.body, 2000)?;
+    let actor = actor.clone();
+    let row = ctx
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = escalation_for(conn, &actor, &id)?;
+                if row.subject_type == "report" {
+                    reports::insert_message(
+                        conn,
+                        &MessageRow {
+                            id: uuid::Uuid::new_v4().to_string(),
+                            report_id: row.subject_id.clone(),
+                            sender: "bureau".into(),
+                            recipient: "enterprise".into(),
+                            author_id: Some(actor.user_id.clone()),
+                            body: body.clone(),
+                            created_at: time::now(),
+                        },
+                    )?;
+                }
+                record_event(
+                    conn,
+                    &row,
+                    &Event {
+                        actor: Some(&actor),
+                        actor_role: actor.role.as_str(),
+                        kind: "message",
+                        from_status: None,
+                        to_status: None,
+                        note: Some(&body),
+                        trigger: None,
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    Some(&actor),
+                    "escalation.message",
+                    "escalation",
+                    Some(&row.id),
+                    serde_json::json!({}),
+                )?;
+                Ok(row)
+            })
+        })
+        .await?;
+    view(row)
+}
+
+/// One enterprise's clearing status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseClearing {
+    /// Enterprise id.
+    pub enterprise_id: String,
+    /// Name.
+    pub name: String,
+    /// Jurisdiction.
+    pub jurisdiction: String,
+    /// Escalations open, acknowledged or supervising.
+    pub open_escalations: i64,
+    /// Escalations closed or dismissed.
+    pub closed_escalations: i64,
+    /// Mean time from opening to closing or dismissal, seconds (none before the first).
+    pub average_close_seconds: Option<i64>,
+    /// Open major hazards — not yet available (the hazard ledger is not in this build).
+    pub open_major_hazards: Option<i64>,
+    /// Overdue major hazards — not yet available (the hazard ledger is not in this build).
+    pub overdue_major_hazards: Option<i64>,
+    /// 动态清零: nothing open for the bureau (today: no open escalation).
+    pub cleared_to_zero: bool,
+}
+
+/// `GET /api/v1/bureau/overview`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Overview {
+    /// Per enterprise in the officer's jurisdiction.
+    pub enterprises: Vec<EnterpriseClearing>,
+}
+
+/// Per enterprise in the officer's jurisdiction: counts kept by the transitions, so the answer
+/// reads one stats row per enterprise whatever the size of the ledger.
+pub async fn overview(ctx: &AppContext, actor: &Actor) -> AppResult<Overview> {
+    let jurisdiction = officer_jurisdiction(actor)?;
+    let (ents, stats) = ctx
+        .db(move |conn| {
+            let mut ents = Vec::new();
+            let mut page = PageRequest::parse(None, Some(crate::store::pagination::MAX_LIMIT))?;
+            loop {
+                let rows = enterprises::list(conn, Scope::Jurisdiction(&jurisdiction), &page)?;
+                let (rows, next) = page.finish(rows, |r| r.cursor());
+                ents.extend(rows);
+                match next {
+                    Some(c) => page = PageRequest::parse(Some(&c), Some(page.limit))?,
+                    None => break,
+                }
+            }
+            let ids: Vec<String> = ents.iter().map(|e| e.id.clone()).collect();
+            let stats = escalations::stats_of(conn, &ids)?;
+            Ok((ents, stats))
+        })
+        .await?;
+    let enterprises = ents
+        .into_iter()
+        .map(|e| {
+            let s = stats.iter().find(|s| s.enterprise_id == e.id);
+            let open = s.map_or(0, |s| s.open_count);
+            let closed = s.map_or(0, |s| s.closed_count);
+            EnterpriseClearing {
+                open_escalations: open,
+                closed_escalations: closed,
+                average_close_seconds: s
+                    .filter(|s| s.closed_count > 0)
+                    .map(|s| s.closed_seconds_total / s.closed_count),
+                open_major_hazards: None,
+                overdue_major_hazards: None,
+                cleared_to_zero: open == 0,
+                enterprise_id: e.id,
+                name: e.name,
+                jurisdiction: e.jurisdiction,
+            }
+        })
+        .collect();
+    Ok(Overview { enterprises })
+}

@@ -1,0 +1,444 @@
+//! Rows of `escalations`, `escalation_triggers`, `escalation_events`, `escalation_stats` and
+//! `sweeper_marks`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::enterprises::escape_like;
+use super::pagination::{Cursor, PageRequest};
+use super::schema::{
+    escalation_events, escalation_stats, escalation_triggers, escalations, reports, sweeper_marks,
+};
+
+/// Statuses in which an escalation is open (the partial unique index lists the same).
+pub const ACTIVE: [&str; 3] = ["open", "acknowledged", "supervising"];
+
+/// An escalation as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = escalations)]
+pub struct EscalationRow {
+    /// Id.
+    pub id: String,
+    /// Enterprise of the subject.
+    pub enterprise_id: String,
+    /// The enterprise's jurisdiction, copied for scoping.
+    pub jurisdiction: String,
+    /// `report` or `hazard`.
+    pub subject_type: String,
+    /// Id of the report or hazard.
+    pub subject_id: String,
+    /// State (see `domain::escalation_state`).
+    pub status: String,
+    /// JSON array of `{kind, at}`.
+    pub triggers: String,
+    /// The bureau's deadline while supervising.
+    pub bureau_deadline: Option<NaiveDateTime>,
+    /// The bureau's instructions.
+    pub instructions: Option<String>,
+    /// Why it was dismissed.
+    pub dismiss_reason: Option<String>,
+    /// When the bureau's deadline passed unmet.
+    pub deadline_passed_at: Option<NaiveDateTime>,
+    /// When opened.
+    pub opened_at: NaiveDateTime,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+    /// When closed or dismissed.
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+impl EscalationRow {
+    /// Position for keyset pagination.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            created_at: self.opened_at,
+            id: self.id.clone(),
+        }
+    }
+}
+
+/// A timeline entry of an escalation.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = escalation_events)]
+pub struct EscalationEventRow {
+    /// Id (also the outbox event id).
+    pub id: String,
+    /// Escalation.
+    pub escalation_id: String,
+    /// When.
+    pub at: NaiveDateTime,
+    /// Bureau officer who acted (none for the sweeper or a reporter).
+    pub actor_id: Option<String>,
+    /// `bureau_officer`, `system` or `reporter`.
+    pub actor_role: Option<String>,
+    /// What happened (`opened`, `trigger`, `acknowledged`, `message`, …).
+    pub kind: String,
+    /// Status before.
+    pub from_status: Option<String>,
+    /// Status after.
+    pub to_status: Option<String>,
+    /// Instructions, reason, message or appeal text.
+    pub note: Option<String>,
+}
+
+/// Per-enterprise counts kept by the transitions.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = escalation_stats)]
+pub struct StatsRow {
+    /// Enterprise.
+    pub enterprise_id: String,
+    /// Escalations open, acknowledged or supervising.
+    pub open_count: i64,
+    /// Escalations closed or dismissed.
+    pub closed_count: i64,
+    /// Sum of (closed_at − opened_at) over those, seconds.
+    pub closed_seconds_total: i64,
+}
+
+/// Inserts an escalation.
+pub fn insert(conn: &mut DbConn, row: &EscalationRow) -> QueryResult<()> {
+    diesel::insert_into(escalations::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Finds an escalation by id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<EscalationRow>> {
+    escalations::table
+        .find(id)
+        .select(EscalationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The open escalation of a subject, if any.
+pub fn find_active(
+    conn: &mut DbConn,
+    subject_type: &str,
+    subject_id: &str,
+) -> QueryResult<Option<EscalationRow>> {
+    escalations::table
+        .filter(escalations::subject_type.eq(subject_type))
+        .filter(escalations::subject_id.eq(subject_id))
+        .filter(escalations::status.eq_any(ACTIVE))
+        .select(EscalationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every escalation of a subject, oldest first (tests and the reporter's view).
+pub fn of_subject(
+    conn: &mut DbConn,
+    subject_type: &str,
+    subject_id: &str,
+) -> QueryResult<Vec<EscalationRow>> {
+    escalations::table
+        .filter(escalations::subject_type.eq(subject_type))
+        .filter(escalations::subject_id.eq(subject_id))
+        .order(escalations::opened_at.asc())
+        .select(EscalationRow::as_select())
+        .load(conn)
+}
+
+/// Records that a trigger fired. A unique violation means it already fired for this subject.
+pub fn insert_trigger(
+    conn: &mut DbConn,
+    subject_type: &str,
+    subject_id: &str,
+    kind: &str,
+    escalation_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(escalation_triggers::table)
+        .values((
+            escalation_triggers::subject_type.eq(subject_type),
+            escalation_triggers::subject_id.eq(subject_id),
+            escalation_triggers::kind.eq(kind),
+            escalation_triggers::escalation_id.eq(escalation_id),
+            escalation_triggers::at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Replaces the trigger list only if it is still `old` (compare-and-set against a concurrent
+/// append). Returns whether it was written.
+pub fn set_triggers_if(
+    conn: &mut DbConn,
+    id: &str,
+    old: &str,
+    new: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        escalations::table
+            .filter(escalations::id.eq(id))
+            .filter(escalations::triggers.eq(old)),
+    )
+    .set((
+        escalations::triggers.eq(new),
+        escalations::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// What a bureau transition writes besides the status.
+#[derive(Debug, Clone, Default)]
+pub struct TransitionFields {
+    /// New deadline (supervise).
+    pub bureau_deadline: Option<NaiveDateTime>,
+    /// New instructions (supervise).
+    pub instructions: Option<String>,
+    /// Dismissal reason.
+    pub dismiss_reason: Option<String>,
+    /// Closing time (close, dismiss).
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+/// Moves an escalation from `from` to `to` only if it is still in `from`; returns whether it moved.
+pub fn transition(
+    conn: &mut DbConn,
+    id: &str,
+    from: &str,
+    to: &str,
+    f: &TransitionFields,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = escalations::table
+        .filter(escalations::id.eq(id))
+        .filter(escalations::status.eq(from));
+    let n = if f.bureau_deadline.is_some() {
+        diesel::update(target)
+            .set((
+                escalations::status.eq(to),
+                escalations::bureau_deadline.eq(f.bureau_deadline),
+                escalations::instructions.eq(f.instructions.clone()),
+                escalations::deadline_passed_at.eq(None::<NaiveDateTime>),
+                escalations::updated_at.eq(at),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(target)
+            .set((
+                escalations::status.eq(to),
+                escalations::dismiss_reason.eq(f.dismiss_reason.clone()),
+                escalations::closed_at.eq(f.closed_at),
+                escalations::updated_at.eq(at),
+            ))
+            .execute(conn)?
+    };
+    Ok(n == 1)
+}
+
+/// Marks the bureau's deadline as passed, once.
+pub fn mark_deadline_passed(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        escalations::table
+            .filter(escalations::id.eq(id))
+            .filter(escalations::status.eq("supervising"))
+            .filter(escalations::deadline_passed_at.is_null()),
+    )
+    .set((
+        escalations::deadline_passed_at.eq(Some(at)),
+        escalations::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Filters of the bureau's inbox.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// The officer's jurisdiction (and everything below it).
+    pub jurisdiction: String,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this enterprise.
+    pub enterprise_id: Option<String>,
+}
+
+/// One page of the inbox, newest first, through `escalations_inbox`.
+pub fn list(
+    conn: &mut DbConn,
+    f: &InboxFilter,
+    page: &PageRequest,
+) -> QueryResult<Vec<EscalationRow>> {
+    let j = f.jurisdiction.clone();
+    let mut q = escalations::table
+        .select(EscalationRow::as_select())
+        .filter(
+            escalations::jurisdiction
+                .eq(j.clone())
+                .or(escalations::jurisdiction
+                    .like(format!("{}/%", escape_like(&j)))
+                    .escape('\\')),
+        )
+        .into_boxed();
+    if let Some(s) = &f.status {
+        q = q.filter(escalations::status.eq(s.clone()));
+    }
+    if let Some(e) = &f.enterprise_id {
+        q = q.filter(escalations::enterprise_id.eq(e.clone()));
+    }
+    if let Some(c) = &page.after {
+        q = q.filter(
+            escalations::opened_at
+                .lt(c.created_at)
+                .or(escalations::opened_at
+                    .eq(c.created_at)
+                    .and(escalations::id.lt(c.id.clone()))),
+        );
+    }
+    q.order((escalations::opened_at.desc(), escalations::id.desc()))
+        .limit(page.limit + 1)
+        .load(conn)
+}
+
+/// Appends a timeline entry.
+pub fn insert_event(conn: &mut DbConn, row: &EscalationEventRow) -> QueryResult<()> {
+    diesel::insert_into(escalation_events::table)
+        .values(row)
+        .execute(conn)
+        .map(drop)
+}
+
+/// An escalation's timeline, oldest first.
+pub fn events_of(conn: &mut DbConn, escalation_id: &str) -> QueryResult<Vec<EscalationEventRow>> {
+    escalation_events::table
+        .filter(escalation_events::escalation_id.eq(escalation_id))
+        .order((escalation_events::at.asc(), escalation_events::id.asc()))
+        .select(EscalationEventRow::as_select())
+        .load(conn)
+}
+
+/// Adjusts an enterprise's counts: `opened` (+1/−1 open), and a closing's duration when one
+/// closes. Creates the row on first use; a concurrent first insert surfaces as a unique
+/// violation, which the caller's retry resolves.
+pub fn bump_stats(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    open_delta: i64,
+    closed_seconds: Option<i64>,
+) -> QueryResult<()> {
+    let (closed_delta, secs) = closed_seconds.map_or((0, 0), |s| (1, s));
+    let n = diesel::update(escalation_stats::table.find(enterprise_id))
+        .set((
+            escalation_stats::open_count.eq(escalation_stats::open_count + open_delta),
+            escalation_stats::closed_count.eq(escalation_stats::closed_count + closed_delta),
+            escalation_stats::closed_seconds_total
+                .eq(escalation_stats::closed_seconds_total + secs),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(escalation_stats::table)
+            .values((
+                escalation_stats::enterprise_id.eq(enterprise_id),
+                escalation_stats::open_count.eq(open_delta),
+                escalation_stats::closed_count.eq(closed_delta),
+                escalation_stats::closed_seconds_total.eq(secs),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Counts of the given enterprises.
+pub fn stats_of(conn: &mut DbConn, enterprise_ids: &[String]) -> QueryResult<Vec<StatsRow>> {
+    escalation_stats::table
+        .filter(escalation_stats::enterprise_id.eq_any(enterprise_ids))
+        .select(StatsRow::as_select())
+        .load(conn)
+}
+
+/// The sweeper's watermark for a trigger kind, created at the epoch on first use.
+pub fn mark(conn: &mut DbConn, kind: &str) -> QueryResult<NaiveDateTime> {
+    if let Some(c) = sweeper_marks::table
+        .find(kind)
+        .select(sweeper_marks::cutoff)
+        .first(conn)
+        .optional()?
+    {
+        return Ok(c);
+    }
+    let epoch = NaiveDateTime::default();
+    match diesel::insert_into(sweeper_marks::table)
+        .values((
+            sweeper_marks::kind.eq(kind),
+            sweeper_marks::cutoff.eq(epoch),
+        ))
+        .execute(conn)
+    {
+        Ok(_) => Ok(epoch),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(epoch),
+        Err(e) => Err(e),
+    }
+}
+
+/// Moves a watermark forward (never back, whichever sweeper writes last).
+pub fn advance_mark(conn: &mut DbConn, kind: &str, cutoff: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        sweeper_marks::table
+            .filter(sweeper_marks::kind.eq(kind))
+            .filter(sweeper_marks::cutoff.lt(cutoff)),
+    )
+    .set(sweeper_marks::cutoff.eq(cutoff))
+    .execute(conn)
+    .map(drop)
+}
+
+/// A subject that has become due for a trigger.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Due {
+    /// Id of the report or hazard.
+    pub subject_id: String,
+    /// Its enterprise.
+    pub enterprise_id: String,
+}
+
+/// Untriaged reports submitted in `(from, to]` whose trigger `kind` has not fired, through the
+/// partial index `reports_untriaged` (or `reports_untriaged_major` when `major_only`).
+pub fn untriaged_reports_due(
+    conn: &mut DbConn,
+    kind: &str,
+    major_only: bool,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Due>> {
+    let fired = escalation_triggers::table
+        .filter(escalation_triggers::subject_type.eq("report"))
+        .filter(escalation_triggers::subject_id.eq(reports::id))
+        .filter(escalation_triggers::kind.eq(kind.to_owned()));
+    let mut q = reports::table
+        .filter(reports::status.eq("submitted"))
+        .filter(reports::created_at.gt(from))
+        .filter(reports::created_at.le(to))
+        .filter(diesel::dsl::not(diesel::dsl::exists(fired)))
+        .select((reports::id, reports::enterprise_id))
+        .into_boxed();
+    if major_only {
+        q = q.filter(reports::suspected_level.eq("major"));
+    }
+    q.load(conn)
+}
+
+/// Supervised escalations whose bureau deadline fell in `(from, to]` and is not yet marked,
+/// through `escalations_deadline_due`. Returns `(escalation, subject)`.
+pub fn bureau_deadlines_due(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<EscalationRow>> {
+    escalations::table
+        .filter(escalations::status.eq("supervising"))
+        .filter(escalations::deadline_passed_at.is_null())
+        .filter(escalations::bureau_deadline.gt(from))
+        .filter(escalations::bureau_deadline.le(to))
+        .select(EscalationRow::as_select())
+        .load(conn)
+}

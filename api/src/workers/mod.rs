@@ -1,0 +1,62 @@
+//! Background work that every instance runs: the escalation sweeper and the webhook outbox.
+//! Both are safe with many instances against one database (guarded writes, unique keys,
+//! leases), so there is no leader to elect.
+
+pub mod outbox;
+pub mod sweeper;
+
+use std::time::Duration;
+
+use crate::context::AppContext;
+
+/// Starts the sweeper and the outbox delivery on the current tokio runtime. They run until the
+/// runtime stops.
+pub fn spawn(ctx: &AppContext) {
+    let sweep_ctx = ctx.clone();
+    tokio::spawn(async move {
+        every(sweep_ctx.settings.deadlines.sweep_interval, || {
+            let c = sweep_ctx.clone();
+            async move {
+                if let Err(e) = sweeper::sweep_once(&c).await {
+                    tracing::error!(error = ?e, "escalation sweep failed");
+                }
+            }
+        })
+        .await;
+    });
+    if ctx.settings.webhook_url.is_some() {
+        let out_ctx = ctx.clone();
+        tokio::spawn(async move {
+            let client = match outbox::client() {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = ?e, "cannot build the webhook client");
+                    return;
+                }
+            };
+            every(outbox::POLL, || {
+                let c = out_ctx.clone();
+                let client = client.clone();
+                async move {
+                    if let Err(e) = outbox::deliver_due(&c, &client).await {
+                        tracing::error!(error = ?e, "webhook delivery failed");
+                    }
+                }
+            })
+            .await;
+        });
+    }
+}
+
+async fn every<F, Fut>(period: Duration, mut tick: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut interval = tokio::time::interval(period.max(Duration::from_millis(10)));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        tick().await;
+    }
+}

@@ -1,0 +1,777 @@
+//! Escalation to the bureau: the sweeper's triggers, the bureau's inbox and 督办 transitions,
+//! appeals without identity, and signed webhook delivery.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use qingling_tests::escalation::{NewReport, Receiver, trigger_kinds};
+use qingling_tests::{TestApp, spawn_app_with};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+/// Short deadlines: suspected-major 1 s, any report 2 s, sweeping every 100 ms.
+async fn fast_app() -> TestApp {
+    spawn_app_with(|s| {
+        s.deadlines.triage_major = Duration::from_secs(1);
+        s.deadlines.triage = Duration::from_secs(2);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+    })
+    .await
+}
+
+async fn sleep_ms(ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// Waits until `f` holds, up to 10 s.
+async fn eventually<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if f().await {
+            return;
+        }
+        sleep_ms(50).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+fn items(a: &Value) -> Vec<Value> {
+    a["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn an_untriaged_major_report_escalates_once_then_gains_the_general_trigger_once() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let major = app
+        .stored_report(
+            &eid,
+            NewReport {
+                major: true,
+                ..Default::default()
+            },
+        )
+        .await;
+    let general = app.stored_report(&eid, NewReport::default()).await;
+    assert!(
+        app.escalations_of(&major.id).await.is_empty(),
+        "not before its deadline"
+    );
+
+    eventually("the major report escalates", || async {
+        !app.escalations_of(&major.id).await.is_empty()
+    })
+    .await;
+    let first = app.escalations_of(&major.id).await;
+    assert_eq!(trigger_kinds(&first[0]), ["major_report_untriaged"]);
+    assert!(
+        app.escalations_of(&general.id).await.is_empty(),
+        "a general report waits for the longer deadline"
+    );
+
+    // Past the 2 s deadline and many sweeps later: one escalation each, each trigger once.
+    sleep_ms(2500).await;
+    let major_escs = app.escalations_of(&major.id).await;
+    assert_eq!(major_escs.len(), 1);
+    assert_eq!(
+        trigger_kinds(&major_escs[0]),
+        ["major_report_untriaged", "report_untriaged"]
+    );
+    let general_escs = app.escalations_of(&general.id).await;
+    assert_eq!(general_escs.len(), 1);
+    assert_eq!(trigger_kinds(&general_escs[0]), ["report_untriaged"]);
+
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    assert_eq!(inbox.status, StatusCode::OK, "{:?}", inbox.json);
+    assert_eq!(items(&inbox.json).len(), 2);
+    let filtered = app
+        .get(
+            &format!("/api/v1/bureau/escalations?status=open&enterprise_id={eid}&limit=1"),
+            &officer,
+        )
+        .await;
+    assert_eq!(items(&filtered.json).len(), 1);
+    let cursor = filtered.json["next_cursor"].as_str().unwrap().to_owned();
+    let next = app
+        .get(
+            &format!("/api/v1/bureau/escalations?status=open&limit=1&cursor={cursor}"),
+            &officer,
+        )
+        .await;
+    assert_eq!(items(&next.json).len(), 1);
+    assert_ne!(items(&next.json)[0]["id"], items(&filtered.json)[0]["id"]);
+}
+
+#[tokio::test]
+async fn a_triaged_report_does_not_escalate() {
+    let app = fast_app().await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                major: true,
+                status: Some("accepted"),
+                ..Default::default()
+            },
+        )
+        .await;
+    sleep_ms(2600).await;
+    assert!(app.escalations_of(&r.id).await.is_empty());
+}
+
+#[tokio::test]
+async fn an_officer_of_another_jurisdiction_sees_nothing() {
+    let app = fast_app().await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("other")).await;
+    let (_, esc_id) = app.escalated_major_report(&eid).await;
+
+    let inbox = app.get("/api/v1/bureau/escalations", &stranger).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(items(&inbox.json).is_empty());
+    let one = app
+        .get(&format!("/api/v1/bureau/escalations/{esc_id}"), &stranger)
+        .await;
+    assert_eq!(one.status, StatusCode::NOT_FOUND);
+    assert_eq!(one.code(), "not_found");
+    let ack = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{esc_id}/acknowledge"),
+            &stranger,
+            json!({}),
+        )
+        .await;
+    assert_eq!(ack.status, StatusCode::NOT_FOUND);
+    let overview = app.get("/api/v1/bureau/overview", &stranger).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.json["enterprises"].as_array().unwrap().is_empty());
+
+    let (_, manager) = app.user("safety_manager", Some(&eid), None).await;
+    let forbidden = app.get("/api/v1/bureau/escalations", &manager).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_bureau_supervises_and_closes_and_the_overview_counts() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (_, id) = app.escalated_major_report(&eid).await;
+    let path = |a: &str| format!("/api/v1/bureau/escalations/{id}/{a}");
+
+    let overview = app.get("/api/v1/bureau/overview", &officer).await;
+    let ent = &overview.json["enterprises"][0];
+    assert_eq!(ent["enterprise_id"], eid.as_str());
+    assert_eq!(ent["open_escalations"], 1);
+    assert_eq!(ent["cleared_to_zero"], false);
+
+    let early = app.post(&path("close"), &officer, json!({})).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.code(), "transition_not_allowed");
+
+    let ack = app.post(&path("acknowledge"), &officer, json!({})).await;
+    assert_eq!(ack.status, StatusCode::OK, "{:?}", ack.json);
+    assert_eq!(ack.json["status"], "acknowledged");
+    let again = app.post(&path("acknowledge"), &officer, json!({})).await;
+    assert_eq!(again.code(), "transition_not_allowed");
+
+    let past = app
+        .post(
+            &path("supervise"),
+            &officer,
+            json!({"deadline": "2000-01-01T00:00:00Z", "instructions": "立即停用值守室"}),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::BAD_REQUEST);
+    assert_eq!(past.code(), "validation_failed");
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339();
+    let sup = app
+        .post(
+            &path("supervise"),
+            &officer,
+            json!({"deadline": deadline, "instructions": "立即停用值守室"}),
+        )
+        .await;
+    assert_eq!(sup.status, StatusCode::OK, "{:?}", sup.json);
+    assert_eq!(sup.json["status"], "supervising");
+    assert_eq!(sup.json["instructions"], "立即停用值守室");
+
+    let msg = app
+        .post(
+            &path("messages"),
+            &officer,
+            json!({"body": "请于周五前上报整改方案"}),
+        )
+        .await;
+    assert_eq!(msg.status, StatusCode::OK, "{:?}", msg.json);
+
+    let closed = app.post(&path("close"), &officer, json!({})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{:?}", closed.json);
+    assert_eq!(closed.json["status"], "closed");
+    let dismiss = app
+        .post(&path("dismiss"), &officer, json!({"reason": "x"}))
+        .await;
+    assert_eq!(dismiss.code(), "transition_not_allowed");
+
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{id}"), &officer)
+        .await;
+    let kinds: Vec<&str> = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.starts_with(&["opened"]), "{kinds:?}");
+    assert!(
+        kinds.ends_with(&["acknowledged", "supervising", "message", "closed"]),
+        "{kinds:?}"
+    );
+    assert_eq!(detail.json["report"]["title"], "钢包吊运区下方有人员值守室");
+
+    let overview = app.get("/api/v1/bureau/overview", &officer).await;
+    let ent = &overview.json["enterprises"][0];
+    assert_eq!(ent["open_escalations"], 0);
+    assert_eq!(ent["closed_escalations"], 1);
+    assert_eq!(ent["cleared_to_zero"], true);
+    assert!(ent["average_close_seconds"].as_i64().is_some());
+}
+
+#[tokio::test]
+async fn a_dismissal_needs_a_reason() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (_, id) = app.escalated_major_report(&eid).await;
+    let url = format!("/api/v1/bureau/escalations/{id}/dismiss");
+    let empty = app.post(&url, &officer, json!({"reason": " "})).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    let ok = app
+        .post(&url, &officer, json!({"reason": "已由企业当日整改"}))
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert_eq!(ok.json["status"], "dismissed");
+    assert_eq!(ok.json["dismiss_reason"], "已由企业当日整改");
+}
+
+#[tokio::test]
+async fn a_missed_bureau_deadline_re_escalates_visibly_once() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (r, id) = app.escalated_major_report(&eid).await;
+    let deadline = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
+    let sup = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{id}/supervise"),
+            &officer,
+            json!({"deadline": deadline, "instructions": "限期整改"}),
+        )
+        .await;
+    assert_eq!(sup.status, StatusCode::OK, "{:?}", sup.json);
+    assert_eq!(sup.json["overdue"], false);
+    let url = format!("/api/v1/bureau/escalations/{id}");
+    eventually("marked overdue", || async {
+        app.get(&url, &officer).await.json["overdue"] == true
+    })
+    .await;
+    sleep_ms(500).await;
+    let esc = app.escalations_of(&r.id).await;
+    assert_eq!(esc.len(), 1);
+    let kinds = trigger_kinds(&esc[0]);
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| *k == "bureau_deadline_passed")
+            .count(),
+        1,
+        "{kinds:?}"
+    );
+}
+
+/// Everything that could name the worker.
+struct Identity {
+    values: Vec<String>,
+}
+
+impl Identity {
+    fn assert_absent(&self, what: &str, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        for v in &self.values {
+            assert!(!text.contains(v.as_str()), "{what} leaks {v}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_workers_appeal_lands_in_the_bureau_inbox_without_identity() {
+    let receiver = Receiver::start(0).await;
+    let url = receiver.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+    })
+    .await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (worker, token) = app
+        .user_with(
+            "worker",
+            Some(&eid),
+            None,
+            json!({"display_name": "王秘密", "phone": "13912345678", "employee_no": "E-77123"}),
+        )
+        .await;
+    let worker_id = worker["id"].as_str().unwrap().to_owned();
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("rejected"),
+                worker_id: Some(worker_id.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let (_, other_worker) = app.user("worker", Some(&eid), None).await;
+    let not_mine = app
+        .post(
+            &format!("/m/v1/reports/{}/appeal", r.id),
+            &other_worker,
+            json!({"reason": "x"}),
+        )
+        .await;
+    assert_eq!(not_mine.status, StatusCode::NOT_FOUND);
+
+    let appeal = app
+        .post(
+            &format!("/m/v1/reports/{}/appeal", r.id),
+            &token,
+            json!({"reason": "驳回理由不成立，值守室仍在使用"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED, "{:?}", appeal.json);
+    let twice = app
+        .post(
+            &format!("/m/v1/reports/{}/appeal", r.id),
+            &token,
+            json!({"reason": "再次申诉"}),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    let list = items(&inbox.json);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["triggers"][0]["kind"], "appeal");
+    let id = list[0]["id"].as_str().unwrap();
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{id}"), &officer)
+        .await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert_eq!(detail.json["report"]["status"], "rejected");
+    assert!(detail.json["report"]["timeline"].is_array());
+    assert!(detail.json["report"]["photo_ids"].is_array());
+    assert_eq!(
+        detail.json["events"][0]["note"],
+        "驳回理由不成立，值守室仍在使用"
+    );
+
+    let pseudonym = format!("举报人-{}", &r.id[..4]);
+    let identity = Identity {
+        values: vec![
+            "王秘密".into(),
+            "13912345678".into(),
+            "E-77123".into(),
+            worker_id,
+            worker["username"].as_str().unwrap().to_owned(),
+            pseudonym,
+        ],
+    };
+    identity.assert_absent("inbox", &inbox.bytes);
+    identity.assert_absent("detail", &detail.bytes);
+    let overview = app.get("/api/v1/bureau/overview", &officer).await;
+    identity.assert_absent("overview", &overview.bytes);
+    eventually("the webhook arrives", || async {
+        !receiver.requests().is_empty()
+    })
+    .await;
+    for req in receiver.requests() {
+        identity.assert_absent("webhook", req.body.as_bytes());
+        assert!(
+            !req.body.contains("值守室仍在使用"),
+            "the reporter's words stay out"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_anonymous_appeal_by_receipt_code_and_a_wrong_code_answers_like_an_unknown_one() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let dup = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("duplicate"),
+                ..Default::default()
+            },
+        )
+        .await;
+    let accepted = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("accepted"),
+                ..Default::default()
+            },
+        )
+        .await;
+
+    let unknown = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": "2222-2222-2222-2222-2222", "reason": "x"}),
+        )
+        .await;
+    let malformed = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": "not a code", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().unwrap().remove("instance");
+        v.as_object_mut().unwrap().remove("request_id");
+        v
+    };
+    assert_eq!(strip(&unknown.json), strip(&malformed.json));
+
+    let refused = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": accepted.receipt_code, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.code(), "transition_not_allowed");
+
+    let ok = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": dup.receipt_code.to_lowercase(), "reason": "不是重复报告"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{:?}", ok.json);
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    let list = items(&inbox.json);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["subject_id"], dup.id.as_str());
+    assert!(!String::from_utf8_lossy(&inbox.bytes).contains(&dup.receipt_code));
+}
+
+fn valid_signature(secret: &[u8], ts: &str, body: &str, header: &str) -> bool {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
+    mac.update(format!("{ts}.{body}").as_bytes());
+    header == format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+#[tokio::test]
+async fn the_webhook_is_signed_retried_after_a_failure_and_delivered_once_per_event() {
+    let receiver = Receiver::start(1).await;
+    let url = receiver.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.deadlines.triage_major = Duration::from_secs(1);
+        s.deadlines.triage = Duration::from_secs(3600);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+    })
+    .await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (_, id) = app.escalated_major_report(&eid).await;
+    let ack = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{id}/acknowledge"),
+            &officer,
+            json!({}),
+        )
+        .await;
+    assert_eq!(ack.status, StatusCode::OK);
+
+    eventually("both events delivered", || async {
+        receiver
+            .requests()
+            .iter()
+            .filter(|r| r.answered == 200)
+            .count()
+            >= 2
+    })
+    .await;
+    sleep_ms(1500).await;
+    let reqs = receiver.requests();
+    assert_eq!(reqs[0].answered, 500, "the first attempt failed");
+    let first_event = reqs[0].header("x-qingling-event-id").unwrap().to_owned();
+    assert!(
+        reqs[1..]
+            .iter()
+            .any(|r| r.header("x-qingling-event-id") == Some(&first_event) && r.answered == 200),
+        "the failed event was retried"
+    );
+    let mut delivered: Vec<String> = Vec::new();
+    for req in &reqs {
+        let ts = req.header("x-qingling-timestamp").unwrap();
+        let sig = req.header("x-qingling-signature").unwrap();
+        assert!(valid_signature(b"s3cret", ts, &req.body, sig), "signature");
+        assert!(!valid_signature(b"wrong", ts, &req.body, sig));
+        let body: Value = serde_json::from_str(&req.body).unwrap();
+        assert_eq!(body["event_id"], req.header("x-qingling-event-id").unwrap());
+        assert_eq!(body["escalation"]["id"], id.as_str());
+        if req.answered == 200 {
+            delivered.push(body["event_id"].as_str().unwrap().to_owned());
+        }
+    }
+    let topics: Vec<String> = reqs
+        .iter()
+        .filter(|r| r.answered == 200)
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.body).unwrap()["topic"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(
+        topics.contains(&"escalation.opened".to_owned()),
+        "{topics:?}"
+    );
+    assert!(
+        topics.contains(&"escalation.acknowledged".to_owned()),
+        "{topics:?}"
+    );
+    let n = delivered.len();
+    delivered.sort();
+    delivered.dedup();
+    assert_eq!(n, delivered.len(), "each event delivered once");
+    assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn a_dead_letter_is_listed_for_admins_and_retried() {
+    let receiver = Receiver::start(0).await;
+    receiver
+        .always_fail
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let url = receiver.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.deadlines.triage_major = Duration::from_secs(1);
+        s.deadlines.triage = Duration::from_secs(3600);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+        s.webhook_max_attempts = 2;
+    })
+    .await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    app.stored_report(
+        &eid,
+        NewReport {
+            major: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let dead = || async { app.get("/api/v1/admin/outbox/dead", &app.admin_token).await };
+    eventually("a dead letter", || async {
+        !items(&dead().await.json).is_empty()
+    })
+    .await;
+    assert_eq!(receiver.requests().len(), 2, "two attempts, then dead");
+    let letter = items(&dead().await.json)[0].clone();
+    assert_eq!(letter["attempts"], 2);
+    assert_eq!(letter["last_error"], "status 500");
+
+    let not_admin = app.get("/api/v1/admin/outbox/dead", &officer).await;
+    assert_eq!(not_admin.status, StatusCode::FORBIDDEN);
+
+    receiver
+        .always_fail
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let lid = letter["id"].as_str().unwrap();
+    let retry = app
+        .post(
+            &format!("/api/v1/admin/outbox/{lid}/retry"),
+            &app.admin_token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(retry.status, StatusCode::NO_CONTENT);
+    eventually("delivered after the retry", || async {
+        receiver.requests().iter().any(|r| r.answered == 200)
+    })
+    .await;
+    assert!(items(&dead().await.json).is_empty());
+    let again = app
+        .post(
+            &format!("/api/v1/admin/outbox/{lid}/retry"),
+            &app.admin_token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn concurrent_sweepers_open_one_escalation_per_subject() {
+    let app = spawn_app_with(|s| {
+        s.deadlines.triage_major = Duration::ZERO;
+        s.deadlines.triage = Duration::ZERO;
+        s.deadlines.sweep_interval = Duration::from_secs(3600);
+        s.pool_size = 8;
+    })
+    .await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    let mut all = Vec::new();
+    for round in 0..10 {
+        let mut batch = Vec::new();
+        for i in 0..6 {
+            let major = (i + round) % 2 == 0;
+            let r = app
+                .stored_report(
+                    &eid,
+                    NewReport {
+                        major,
+                        ..Default::default()
+                    },
+                )
+                .await;
+            batch.push((r.id, major));
+        }
+        let sweeps: Vec<_> = (0..4)
+            .map(|_| {
+                let ctx = app.ctx.clone();
+                tokio::spawn(async move { qingling_api::workers::sweeper::sweep_once(&ctx).await })
+            })
+            .collect();
+        for s in sweeps {
+            s.await.unwrap().unwrap();
+        }
+        all.extend(batch);
+    }
+    for (id, major) in all {
+        let escs = app.escalations_of(&id).await;
+        assert_eq!(escs.len(), 1, "one escalation for {id}");
+        let mut kinds = trigger_kinds(&escs[0]);
+        kinds.sort();
+        let expected: Vec<&str> = if major {
+            vec!["major_report_untriaged", "report_untriaged"]
+        } else {
+            vec!["report_untriaged"]
+        };
+        assert_eq!(kinds, expected, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn different_triggers_racing_on_one_report_share_one_escalation() {
+    use qingling_api::domain::escalation_state::TriggerKind;
+    use qingling_api::services::escalations::{Subject, fire};
+    let app = spawn_app_with(|s| s.pool_size = 8).await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    for _ in 0..20 {
+        let r = app.stored_report(&eid, NewReport::default()).await;
+        let fires: Vec<_> = [
+            TriggerKind::MajorReportUntriaged,
+            TriggerKind::ReportUntriaged,
+            TriggerKind::Appeal,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let ctx = app.ctx.clone();
+            let subject = Subject {
+                subject_type: "report",
+                subject_id: r.id.clone(),
+                enterprise_id: eid.clone(),
+            };
+            tokio::spawn(async move {
+                ctx.db(move |conn| fire(conn, &subject, kind, None, false, &|_, _| Ok(())))
+                    .await
+            })
+        })
+        .collect();
+        for f in fires {
+            f.await.unwrap().unwrap();
+        }
+        let escs = app.escalations_of(&r.id).await;
+        assert_eq!(escs.len(), 1, "one open escalation");
+        assert_eq!(
+            trigger_kinds(&escs[0]).len(),
+            3,
+            "every trigger recorded once"
+        );
+    }
+}
+
+#[tokio::test]
+async fn several_instances_delivering_at_once_send_each_event_once() {
+    let receiver = Receiver::start(0).await;
+    let url = receiver.url.clone();
+    let app = spawn_app_with(move |s| {
+        s.deadlines.triage_major = Duration::ZERO;
+        s.deadlines.triage = Duration::from_secs(3600);
+        s.deadlines.sweep_interval = Duration::from_millis(50);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+        s.pool_size = 8;
+    })
+    .await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    for _ in 0..15 {
+        app.stored_report(
+            &eid,
+            NewReport {
+                major: true,
+                ..Default::default()
+            },
+        )
+        .await;
+    }
+    let client = qingling_api::workers::outbox::client().unwrap();
+    for _ in 0..20 {
+        let rounds: Vec<_> = (0..3)
+            .map(|_| {
+                let ctx = app.ctx.clone();
+                let client = client.clone();
+                tokio::spawn(async move {
+                    qingling_api::workers::outbox::deliver_due(&ctx, &client).await
+                })
+            })
+            .collect();
+        for r in rounds {
+            r.await.unwrap().unwrap();
+        }
+        sleep_ms(50).await;
+    }
+    eventually("15 events delivered", || async {
+        receiver.requests().len() >= 15
+    })
+    .await;
+    sleep_ms(500).await;
+    let mut ids: Vec<String> = receiver
+        .requests()
+        .iter()
+        .map(|r| r.header("x-qingling-event-id").unwrap().to_owned())
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(n, ids.len(), "no event sent twice");
+    assert_eq!(n, 15);
+}
