@@ -6,6 +6,7 @@ pub mod credit_code;
 pub mod criteria;
 pub mod hazard_state;
 pub mod inputs;
+pub mod ledger_sheet;
 pub mod quarter;
 pub mod report_state;
 pub mod roles;

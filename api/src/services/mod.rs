@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod criteria;
+pub mod exports;
 pub mod hazards;
 pub mod intake;
 pub mod ledger_common;

@@ -34,7 +34,9 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(ledger::verify_hazard)
             .service(ledger::create_sweep)
             .service(ledger::list_criteria)
-            .service(ledger::create_criterion),
+            .service(ledger::create_criterion)
+            .service(ledger::ledger_csv)
+            .service(ledger::ledger_xlsx),
     );
 }
 
