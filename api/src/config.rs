@@ -140,6 +140,11 @@ pub struct Settings {
     pub login_limit_per_account: u32,
     /// Login attempts allowed per client address per minute (`QINGLING_LOGIN_LIMIT_PER_CLIENT`).
     pub login_limit_per_client: u32,
+    /// Receipt lookups and receipt messages per client address per minute
+    /// (`QINGLING_RECEIPT_LIMIT_PER_CLIENT`).
+    pub receipt_limit_per_client: u32,
+    /// Anonymous submissions per client address per minute (`QINGLING_ANONYMOUS_LIMIT_PER_CLIENT`).
+    pub anonymous_limit_per_client: u32,
     /// Largest JSON body accepted, in bytes (`QINGLING_JSON_LIMIT`).
     pub json_limit: usize,
     /// Worker threads of the HTTP server; 0 means one per core (`QINGLING_HTTP_WORKERS`).
@@ -165,6 +170,8 @@ struct FileSettings {
     refresh_token_ttl: Option<String>,
     login_limit_per_account: Option<u32>,
     login_limit_per_client: Option<u32>,
+    receipt_limit_per_client: Option<u32>,
+    anonymous_limit_per_client: Option<u32>,
     json_limit: Option<usize>,
     http_workers: Option<usize>,
     triage_major_deadline: Option<String>,
@@ -300,6 +307,22 @@ impl Settings {
                     60,
                 )?,
                 "LOGIN_LIMIT_PER_CLIENT",
+            )?,
+            receipt_limit_per_client: as_u32(
+                number(
+                    "RECEIPT_LIMIT_PER_CLIENT",
+                    file.receipt_limit_per_client.map(u64::from),
+                    30,
+                )?,
+                "RECEIPT_LIMIT_PER_CLIENT",
+            )?,
+            anonymous_limit_per_client: as_u32(
+                number(
+                    "ANONYMOUS_LIMIT_PER_CLIENT",
+                    file.anonymous_limit_per_client.map(u64::from),
+                    10,
+                )?,
+                "ANONYMOUS_LIMIT_PER_CLIENT",
             )?,
             json_limit: usize::try_from(number(
                 "JSON_LIMIT",

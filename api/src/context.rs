@@ -9,7 +9,9 @@ use tracing::Instrument;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::http::metrics::Metrics;
-use crate::services::limits::LoginLimits;
+use crate::media::sanitize::PhotoLimits;
+use crate::media::vault::PhotoVault;
+use crate::services::limits::{LoginLimits, PhoneLimits};
 use crate::services::tokens::TokenIssuer;
 use crate::store::{DbConn, DbPool};
 use qingling_crypto::KeyRing;
@@ -27,6 +29,12 @@ pub struct AppContext {
     pub tokens: Arc<TokenIssuer>,
     /// Login attempt limits.
     pub login_limits: Arc<LoginLimits>,
+    /// Receipt lookup and anonymous submission limits.
+    pub phone_limits: Arc<PhoneLimits>,
+    /// Encrypted photo storage.
+    pub vault: Arc<PhotoVault>,
+    /// Size and pixel limits for uploaded photos.
+    pub photo_limits: PhotoLimits,
     /// Bounds CPU-heavy work (Argon2, image decoding) to the cores the machine has.
     pub cpu_slots: Arc<Semaphore>,
     /// Prometheus metrics.
@@ -41,8 +49,18 @@ impl std::fmt::Debug for AppContext {
 
 impl AppContext {
     /// Builds the context from settings, an open pool and the loaded key ring.
-    pub fn new(settings: Settings, pool: DbPool, keys: KeyRing) -> anyhow::Result<Self> {
+    pub fn new(
+        settings: Settings,
+        pool: DbPool,
+        keys: KeyRing,
+        vault_store: Arc<dyn crate::media::blob::BlobStore>,
+    ) -> anyhow::Result<Self> {
         let keys = Arc::new(keys);
+        let vault = Arc::new(PhotoVault::new(vault_store, keys.clone()));
+        let phone_limits = Arc::new(PhoneLimits::new(
+            settings.receipt_limit_per_client,
+            settings.anonymous_limit_per_client,
+        ));
         let tokens = Arc::new(TokenIssuer::new(&keys, &settings)?);
         let login_limits = Arc::new(LoginLimits::new(
             settings.login_limit_per_account,
@@ -55,6 +73,9 @@ impl AppContext {
             keys,
             tokens,
             login_limits,
+            phone_limits,
+            vault,
+            photo_limits: PhotoLimits::default(),
             cpu_slots: Arc::new(Semaphore::new(cores)),
             metrics: Arc::new(Metrics::new()?),
         })

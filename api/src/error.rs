@@ -39,6 +39,18 @@ pub enum ErrorCode {
     TransitionNotAllowed,
     /// The person named responsible for a rectification may not verify it themselves.
     VerifierIsResponsible,
+    /// A report needs 1 to 5 photos.
+    PhotoCount,
+    /// A required multipart part is missing or an unknown one was sent.
+    BadMultipart,
+    /// A request with the same Idempotency-Key is still being processed.
+    IdempotencyInProgress,
+    /// The photo is not JPEG, PNG or WebP (HEIC is named in the message).
+    UnsupportedPhotoType,
+    /// The photo is over the size or pixel limits.
+    PhotoTooLarge,
+    /// The photo is corrupt or truncated.
+    PhotoUnreadable,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -63,6 +75,12 @@ impl ErrorCode {
         Self::AlreadyExists,
         Self::TransitionNotAllowed,
         Self::VerifierIsResponsible,
+        Self::PhotoCount,
+        Self::BadMultipart,
+        Self::IdempotencyInProgress,
+        Self::UnsupportedPhotoType,
+        Self::PhotoTooLarge,
+        Self::PhotoUnreadable,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -85,6 +103,12 @@ impl ErrorCode {
             Self::AlreadyExists => "already_exists",
             Self::TransitionNotAllowed => "transition_not_allowed",
             Self::VerifierIsResponsible => "verifier_is_responsible",
+            Self::PhotoCount => "photo_count",
+            Self::BadMultipart => "bad_multipart",
+            Self::IdempotencyInProgress => "idempotency_in_progress",
+            Self::UnsupportedPhotoType => "unsupported_photo_type",
+            Self::PhotoTooLarge => "photo_too_large",
+            Self::PhotoUnreadable => "photo_unreadable",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -93,14 +117,21 @@ impl ErrorCode {
     /// The HTTP status this code answers with.
     pub fn status(self) -> u16 {
         match self {
-            Self::ValidationFailed | Self::MalformedJson => 400,
+            Self::ValidationFailed
+            | Self::MalformedJson
+            | Self::PhotoCount
+            | Self::BadMultipart => 400,
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
             Self::Forbidden => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
-            Self::AlreadyExists | Self::TransitionNotAllowed | Self::VerifierIsResponsible => 409,
-            Self::PayloadTooLarge => 413,
-            Self::UnsupportedMediaType => 415,
+            Self::AlreadyExists
+            | Self::TransitionNotAllowed
+            | Self::VerifierIsResponsible
+            | Self::IdempotencyInProgress => 409,
+            Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
+            Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
+            Self::PhotoUnreadable => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -137,6 +168,18 @@ impl ErrorCode {
                 "整改责任人不能验收自己的整改",
                 "The person responsible for the rectification may not verify it",
             ),
+            Self::PhotoCount => ("每份报告需要 1 至 5 张照片", "A report needs 1 to 5 photos"),
+            Self::BadMultipart => (
+                "表单内容不完整或有多余部分",
+                "The multipart form is incomplete or has unknown parts",
+            ),
+            Self::IdempotencyInProgress => (
+                "相同 Idempotency-Key 的请求仍在处理中",
+                "A request with this Idempotency-Key is still being processed",
+            ),
+            Self::UnsupportedPhotoType => ("不支持的照片格式", "Unsupported photo type"),
+            Self::PhotoTooLarge => ("照片过大", "The photo is too large"),
+            Self::PhotoUnreadable => ("照片无法读取", "The photo cannot be read"),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
         }

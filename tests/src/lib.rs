@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod ledger;
+pub mod photos;
+pub mod reports;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -81,7 +81,7 @@ fn quarter(app_json: &serde_json::Value) -> String {
 #[tokio::test]
 async fn the_csv_ledger_has_chinese_headers_escaped_cells_and_every_hazard() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let (general, _major) = fill(&app, &site).await;
     let q = quarter(
         &app.get(&format!("/api/v1/hazards/{general}"), &site.manager)
@@ -148,7 +148,7 @@ async fn the_csv_ledger_has_chinese_headers_escaped_cells_and_every_hazard() {
 #[tokio::test]
 async fn the_xlsx_ledger_puts_general_and_major_hazards_on_separate_sheets() {
     let app = spawn_app().await;
-    let site = app.site("nonferrous").await;
+    let site = app.ledger_site("nonferrous").await;
     let (general, _) = fill(&app, &site).await;
     let q = quarter(
         &app.get(&format!("/api/v1/hazards/{general}"), &site.manager)
@@ -190,8 +190,8 @@ async fn the_xlsx_ledger_puts_general_and_major_hazards_on_separate_sheets() {
 #[tokio::test]
 async fn exports_need_a_range_a_staff_role_and_show_only_the_own_enterprise() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
-    let other = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
+    let other = app.ledger_site("steel").await;
     let (general, _) = fill(&app, &site).await;
     let q = quarter(
         &app.get(&format!("/api/v1/hazards/{general}"), &site.manager)

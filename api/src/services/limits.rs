@@ -85,3 +85,31 @@ mod tests {
         assert!(!l.allow("d", Some(ip)));
     }
 }
+
+/// Limits on the phone side's unauthenticated routes, per client address, in memory only:
+/// nothing about an anonymous sender is written anywhere.
+#[derive(Debug)]
+pub struct PhoneLimits {
+    receipt_lookups: KeyedLimit<IpAddr>,
+    anonymous_submissions: KeyedLimit<IpAddr>,
+}
+
+impl PhoneLimits {
+    /// Budgets per minute.
+    pub fn new(receipt_lookups: u32, anonymous_submissions: u32) -> Self {
+        Self {
+            receipt_lookups: KeyedLimit::per_minute(receipt_lookups),
+            anonymous_submissions: KeyedLimit::per_minute(anonymous_submissions),
+        }
+    }
+
+    /// Spends one receipt lookup (or receipt message) for the client.
+    pub fn allow_receipt_lookup(&self, client: Option<IpAddr>) -> bool {
+        client.is_none_or(|ip| self.receipt_lookups.allow(&ip))
+    }
+
+    /// Spends one anonymous submission for the client.
+    pub fn allow_anonymous_submission(&self, client: Option<IpAddr>) -> bool {
+        client.is_none_or(|ip| self.anonymous_submissions.allow(&ip))
+    }
+}

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod ledger;
+pub mod reports;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -36,7 +37,11 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(ledger::list_criteria)
             .service(ledger::create_criterion)
             .service(ledger::ledger_csv)
-            .service(ledger::ledger_xlsx),
+            .service(ledger::ledger_xlsx)
+            .service(reports::list_reports)
+            .service(reports::find_report)
+            .service(reports::message_reporter)
+            .service(reports::find_report_photo),
     );
 }
 

@@ -1,0 +1,362 @@
+//! What a reporter sees of their report — by receipt code (anonymous or not) or logged in — and
+//! the messages they exchange with the handler. Staff names never appear here: the reporter sees
+//! the role that acted.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::context::AppContext;
+use crate::domain::{Actor, Role};
+use crate::error::{AppError, AppResult};
+use crate::services::identity;
+use crate::store::pagination::PageRequest;
+use crate::store::reports::{self, MessageRow, ReportEventRow, ReportRow};
+use crate::store::schema::reports as reports_t;
+use crate::store::{DbConn, time, write_tx};
+
+/// `POST /m/v1/receipt` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLookup {
+    /// The receipt code shown at submission (any case, spaces or dashes).
+    pub receipt_code: String,
+}
+
+impl std::fmt::Debug for ReceiptLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReceiptLookup(..)")
+    }
+}
+
+/// `POST /m/v1/receipt/messages` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptMessage {
+    /// The receipt code.
+    pub receipt_code: String,
+    /// The message (1–2000 characters).
+    pub body: String,
+}
+
+impl std::fmt::Debug for ReceiptMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReceiptMessage(..)")
+    }
+}
+
+/// A message body, for logged-in senders.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageBody {
+    /// The message (1–2000 characters).
+    pub body: String,
+}
+
+/// One step of a report's life as the reporter sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// What happened.
+    pub kind: String,
+    /// Status before.
+    pub from_status: Option<String>,
+    /// Status after.
+    pub to_status: Option<String>,
+    /// Reason or note.
+    pub note: Option<String>,
+    /// The role that acted (`reporter`, `safety_manager`, `system`, …); never a name.
+    pub by: Option<String>,
+}
+
+/// A message on the report's channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageView {
+    /// `reporter`, `enterprise` or `bureau`.
+    pub sender: String,
+    /// `reporter`, `enterprise` or `bureau`.
+    pub recipient: String,
+    /// Text.
+    pub body: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+/// Everything the reporter may know about their report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUp {
+    /// Report id.
+    pub report_id: String,
+    /// Title as submitted.
+    pub title: String,
+    /// `submitted`, `accepted`, `duplicate` or `rejected`.
+    pub status: String,
+    /// The hazard it became or joined.
+    pub hazard_id: Option<String>,
+    /// Reason of the last decision (e.g. why it was rejected).
+    pub status_note: Option<String>,
+    /// Submitted at (RFC 3339).
+    pub created_at: String,
+    /// Every step so far.
+    pub timeline: Vec<TimelineEntry>,
+    /// Messages both ways.
+    pub messages: Vec<MessageView>,
+    /// The reward and its status, once one is proposed.
+    #[schema(value_type = Option<Object>)]
+    pub reward: Option<serde_json::Value>,
+    /// Disclosures of the reporter's identity: to whom, why and when.
+    #[schema(value_type = Vec<Object>)]
+    pub disclosures: Vec<serde_json::Value>,
+}
+
+/// One of "my reports", compactly.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyReport {
+    /// Report id.
+    pub report_id: String,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: String,
+    /// Hazard it became or joined.
+    pub hazard_id: Option<String>,
+    /// Submitted at (RFC 3339).
+    pub created_at: String,
+    /// Last change (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A page of my reports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyReportPage {
+    /// Reports, newest first.
+    pub items: Vec<MyReport>,
+    /// Cursor for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Query of `GET /m/v1/reports`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MyReportQuery {
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+/// Text of a message, checked.
+pub fn message_text(raw: &str) -> AppResult<String> {
+    crate::domain::inputs::text("body", raw, 2000)
+}
+
+/// The reporter's view of timeline entries (roles, never names or ids).
+pub fn reporter_timeline(events: Vec<ReportEventRow>) -> Vec<TimelineEntry> {
+    events
+        .into_iter()
+        .map(|e| TimelineEntry {
+            at: time::to_rfc3339(e.at),
+            kind: e.kind,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+            by: e.actor_role,
+        })
+        .collect()
+}
+
+/// Messages as both sides see them (staff authors are not named).
+pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
+    rows.into_iter()
+        .map(|m| MessageView {
+            sender: m.sender,
+            recipient: m.recipient,
+            body: m.body,
+            created_at: time::to_rfc3339(m.created_at),
+        })
+        .collect()
+}
+
+fn follow_up(conn: &mut DbConn, report: ReportRow) -> AppResult<FollowUp> {
+    let timeline = reporter_timeline(reports::events_of(conn, &report.id)?);
+    let messages = message_views(
+        reports::messages_of(conn, &report.id)?
+            .into_iter()
+            .filter(|m| m.sender == "reporter" || m.recipient == "reporter")
+            .collect(),
+    );
+    Ok(FollowUp {
+        report_id: report.id,
+        title: report.title,
+        status: report.status,
+        hazard_id: report.hazard_id,
+        status_note: report.status_note,
+        created_at: time::to_rfc3339(report.created_at),
+        timeline,
+        messages,
+        reward: None,
+        disclosures: Vec::new(),
+    })
+}
+
+/// Finds the report a receipt code belongs to. A malformed code and an unknown one answer the
+/// same 404, after the same work, so the answer says nothing about which codes exist.
+pub fn report_by_receipt(ctx: &AppContext, conn: &mut DbConn, code: &str) -> AppResult<ReportRow> {
+    let hash = match qingling_crypto::ReceiptCode::parse(code) {
+        Ok(c) => hex::encode(ctx.keys.receipt_hash(&c)),
+        // Hash something of the same shape so both paths cost a lookup.
+        Err(_) => "0".repeat(64),
+    };
+    reports::find_by_receipt(conn, &hash)?.ok_or_else(AppError::not_found)
+}
+
+/// `POST /m/v1/receipt`.
+pub async fn by_receipt(ctx: &AppContext, req: ReceiptLookup) -> AppResult<FollowUp> {
+    let ctx2 = ctx.clone();
+    ctx.db(move |conn| {
+        let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
+        follow_up(conn, report)
+    })
+    .await
+}
+
+/// The logged-in worker's own report; anyone else's answers 404.
+fn own_report(
+    ctx: &AppContext,
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<ReportRow> {
+    if actor.role != Role::Worker {
+        return Err(AppError::not_found());
+    }
+    let report = reports::find(conn, id)?.ok_or_else(AppError::not_found)?;
+    let mine = report.reporter_index.as_deref()
+        == Some(
+            identity::reporter_index(&ctx.keys, &report.enterprise_id, &actor.user_id).as_str(),
+        );
+    if mine {
+        Ok(report)
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+/// `GET /m/v1/reports/{id}`.
+pub async fn mine_one(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<FollowUp> {
+    let (ctx2, actor) = (ctx.clone(), actor.clone());
+    ctx.db(move |conn| {
+        let report = own_report(&ctx2, conn, &actor, &id)?;
+        follow_up(conn, report)
+    })
+    .await
+}
+
+/// `GET /m/v1/reports`: the worker's own reports, found through the blind index.
+pub async fn mine(ctx: &AppContext, actor: &Actor, q: MyReportQuery) -> AppResult<MyReportPage> {
+    if actor.role != Role::Worker {
+        return Err(AppError::forbidden());
+    }
+    let enterprise = actor
+        .enterprise_id
+        .clone()
+        .ok_or_else(AppError::forbidden)?;
+    let index = identity::reporter_index(&ctx.keys, &enterprise, &actor.user_id);
+    let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
+    let p2 = page.clone();
+    let rows = ctx
+        .db(move |conn| {
+            let mut query = reports_t::table
+                .filter(reports_t::reporter_index.eq(index))
+                .select(ReportRow::as_select())
+                .into_boxed();
+            if let Some(c) = &p2.after {
+                query = query.filter(
+                    reports_t::created_at
+                        .lt(c.created_at)
+                        .or(reports_t::created_at
+                            .eq(c.created_at)
+                            .and(reports_t::id.lt(c.id.clone()))),
+                );
+            }
+            Ok(query
+                .order((reports_t::created_at.desc(), reports_t::id.desc()))
+                .limit(p2.limit + 1)
+                .load(conn)?)
+        })
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, ReportRow::cursor);
+    Ok(MyReportPage {
+        items: rows
+            .into_iter()
+            .map(|r| MyReport {
+                report_id: r.id,
+                title: r.title,
+                status: r.status,
+                hazard_id: r.hazard_id,
+                created_at: time::to_rfc3339(r.created_at),
+                updated_at: time::to_rfc3339(r.updated_at),
+            })
+            .collect(),
+        next_cursor,
+    })
+}
+
+/// Appends a message on a report's channel, with its timeline entry, in one transaction.
+pub fn post_message(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    sender: &str,
+    recipient: &str,
+    author: Option<&Actor>,
+    body: String,
+) -> AppResult<()> {
+    write_tx(conn, |conn| {
+        let now = time::now();
+        reports::insert_message(
+            conn,
+            &MessageRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                report_id: report.id.clone(),
+                sender: sender.to_owned(),
+                recipient: recipient.to_owned(),
+                author_id: author.map(|a| a.user_id.clone()),
+                body,
+                created_at: now,
+            },
+        )?;
+        diesel::update(reports_t::table.filter(reports_t::id.eq(&report.id)))
+            .set(reports_t::updated_at.eq(now))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// `POST /m/v1/receipt/messages`: the reporter writes to the handler.
+pub async fn message_by_receipt(ctx: &AppContext, req: ReceiptMessage) -> AppResult<()> {
+    let body = message_text(&req.body)?;
+    let ctx2 = ctx.clone();
+    ctx.db(move |conn| {
+        let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
+        post_message(conn, &report, "reporter", "enterprise", None, body)
+    })
+    .await
+}
+
+/// `POST /m/v1/reports/{id}/messages`: the same, logged in.
+pub async fn message_mine(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    req: MessageBody,
+) -> AppResult<()> {
+    let body = message_text(&req.body)?;
+    let (ctx2, actor) = (ctx.clone(), actor.clone());
+    ctx.db(move |conn| {
+        let report = own_report(&ctx2, conn, &actor, &id)?;
+        // The reporter's account is not recorded as the author: the channel stays pseudonymous.
+        post_message(conn, &report, "reporter", "enterprise", None, body)
+    })
+    .await
+}

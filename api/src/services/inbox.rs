@@ -1,0 +1,359 @@
+//! The enterprise's report inbox: what safety managers and principals see of reports — the
+//! pseudonym, never the identity — and the photos, messages and triage deadlines.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::context::AppContext;
+use crate::domain::Actor;
+use crate::error::{AppError, AppResult};
+use crate::media::vault::Variant;
+use crate::services::followup::{self, MessageBody, MessageView};
+use crate::services::photos;
+use crate::store::pagination::PageRequest;
+use crate::store::reports::{self, PhotoRow, ReportRow};
+use crate::store::schema::reports as r;
+use crate::store::{DbConn, time};
+
+/// Query of `GET /api/v1/reports`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// `submitted`, `accepted`, `duplicate` or `rejected`.
+    pub status: Option<String>,
+    /// Suspected level: `general` or `major`.
+    pub level: Option<String>,
+    /// Area id.
+    pub area_id: Option<String>,
+    /// Submitted at or after (RFC 3339 or `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Submitted before (RFC 3339 or `YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+/// How long a report has waited for triage, against its deadline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Waiting {
+    /// Seconds since submission (until triage, if triaged).
+    pub waited_seconds: i64,
+    /// When triage is due: 24 h for a suspected-major report, 7 d otherwise (configurable).
+    pub triage_due_at: String,
+    /// Whether it is (or was) triaged late.
+    pub overdue: bool,
+}
+
+/// A row of the inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboxItem {
+    /// Report id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Area id.
+    pub area_id: Option<String>,
+    /// Suspected level.
+    pub suspected_level: Option<String>,
+    /// Status.
+    pub status: String,
+    /// The reporter's pseudonym for this report.
+    pub pseudonym: String,
+    /// `confidential` or `anonymous`.
+    pub mode: String,
+    /// Submitted at (RFC 3339).
+    pub created_at: String,
+    /// Waiting time against the triage deadline.
+    pub waiting: Waiting,
+}
+
+/// A page of the inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboxPage {
+    /// Reports, newest first.
+    pub items: Vec<InboxItem>,
+    /// Cursor for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// A photo's metadata (fetch the bytes from the photo route).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoMeta {
+    /// Photo id.
+    pub id: String,
+    /// Display width.
+    pub width: i32,
+    /// Display height.
+    pub height: i32,
+    /// Perceptual hash (hex), for duplicate hints.
+    pub phash: String,
+}
+
+/// A staff timeline entry: who acted, by id and role.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffTimelineEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// What happened.
+    pub kind: String,
+    /// Status before.
+    pub from_status: Option<String>,
+    /// Status after.
+    pub to_status: Option<String>,
+    /// Reason or note.
+    pub note: Option<String>,
+    /// Staff user who acted (none for the reporter or the system).
+    pub actor_id: Option<String>,
+    /// Role that acted.
+    pub actor_role: Option<String>,
+}
+
+/// A report in full, as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportDetail {
+    /// The inbox fields.
+    #[serde(flatten)]
+    pub item: InboxItem,
+    /// Description.
+    pub description: String,
+    /// Criteria the reporter ticked.
+    pub criterion_codes: Vec<String>,
+    /// Hazard it became or joined.
+    pub hazard_id: Option<String>,
+    /// Reason of the last decision.
+    pub status_note: Option<String>,
+    /// Photos, in order.
+    pub photos: Vec<PhotoMeta>,
+    /// Every step.
+    pub timeline: Vec<StaffTimelineEntry>,
+    /// Messages.
+    pub messages: Vec<MessageView>,
+}
+
+fn parse_time(field: &str, raw: &str) -> AppResult<NaiveDateTime> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.naive_utc());
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        return Ok(d.and_time(chrono::NaiveTime::MIN));
+    }
+    Err(AppError::invalid(
+        field,
+        format!("{field} 应为 RFC 3339 时间或 YYYY-MM-DD"),
+        format!("{field} must be an RFC 3339 time or YYYY-MM-DD"),
+    ))
+}
+
+fn one_of(field: &str, v: &str, allowed: &[&str]) -> AppResult<String> {
+    if allowed.contains(&v) {
+        Ok(v.to_owned())
+    } else {
+        Err(AppError::invalid(
+            field,
+            format!("{field} 应为 {}", allowed.join("、")),
+            format!("{field} must be one of {}", allowed.join(", ")),
+        ))
+    }
+}
+
+/// The enterprise whose reports the actor handles (safety manager or principal); others 403.
+pub fn handler_enterprise(actor: &Actor) -> AppResult<String> {
+    if !actor.role.is_enterprise_staff() {
+        return Err(AppError::forbidden());
+    }
+    actor.enterprise_id.clone().ok_or_else(AppError::forbidden)
+}
+
+/// Loads a report the actor handles; another enterprise's report is 404.
+pub fn handled_report(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<ReportRow> {
+    let enterprise = handler_enterprise(actor)?;
+    reports::find(conn, id)?
+        .filter(|r| r.enterprise_id == enterprise)
+        .ok_or_else(AppError::not_found)
+}
+
+fn waiting(ctx: &AppContext, row: &ReportRow) -> Waiting {
+    let d = &ctx.settings.deadlines;
+    let limit = if row.suspected_level.as_deref() == Some("major") {
+        d.triage_major
+    } else {
+        d.triage
+    };
+    let limit = chrono::Duration::from_std(limit).unwrap_or(chrono::Duration::MAX);
+    let due = row
+        .created_at
+        .checked_add_signed(limit)
+        .unwrap_or(NaiveDateTime::MAX);
+    let end = row.triaged_at.unwrap_or_else(time::now);
+    Waiting {
+        waited_seconds: (end - row.created_at).num_seconds(),
+        triage_due_at: time::to_rfc3339(due),
+        overdue: end > due,
+    }
+}
+
+fn item(ctx: &AppContext, row: &ReportRow) -> InboxItem {
+    InboxItem {
+        id: row.id.clone(),
+        title: row.title.clone(),
+        area_id: row.area_id.clone(),
+        suspected_level: row.suspected_level.clone(),
+        status: row.status.clone(),
+        pseudonym: row.pseudonym.clone(),
+        mode: row.mode.clone(),
+        created_at: time::to_rfc3339(row.created_at),
+        waiting: waiting(ctx, row),
+    }
+}
+
+/// `GET /api/v1/reports`.
+pub async fn list(ctx: &AppContext, actor: &Actor, q: InboxQuery) -> AppResult<InboxPage> {
+    let enterprise = handler_enterprise(actor)?;
+    let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            one_of(
+                "status",
+                s,
+                &["submitted", "accepted", "duplicate", "rejected"],
+            )
+        })
+        .transpose()?;
+    let level = q
+        .level
+        .as_deref()
+        .map(|s| one_of("level", s, &["general", "major"]))
+        .transpose()?;
+    let from = q
+        .from
+        .as_deref()
+        .map(|t| parse_time("from", t))
+        .transpose()?;
+    let to = q.to.as_deref().map(|t| parse_time("to", t)).transpose()?;
+    let p2 = page.clone();
+    let rows = ctx
+        .db(move |conn| {
+            let mut query = r::table
+                .filter(r::enterprise_id.eq(enterprise))
+                .select(ReportRow::as_select())
+                .into_boxed();
+            if let Some(s) = status {
+                query = query.filter(r::status.eq(s));
+            }
+            if let Some(l) = level {
+                query = query.filter(r::suspected_level.eq(l));
+            }
+            if let Some(a) = q.area_id {
+                query = query.filter(r::area_id.eq(a));
+            }
+            if let Some(f) = from {
+                query = query.filter(r::created_at.ge(f));
+            }
+            if let Some(t) = to {
+                query = query.filter(r::created_at.lt(t));
+            }
+            if let Some(c) = &p2.after {
+                query = query.filter(
+                    r::created_at
+                        .lt(c.created_at)
+                        .or(r::created_at.eq(c.created_at).and(r::id.lt(c.id.clone()))),
+                );
+            }
+            Ok(query
+                .order((r::created_at.desc(), r::id.desc()))
+                .limit(p2.limit + 1)
+                .load(conn)?)
+        })
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, ReportRow::cursor);
+    Ok(InboxPage {
+        items: rows.iter().map(|row| item(ctx, row)).collect(),
+        next_cursor,
+    })
+}
+
+/// `GET /api/v1/reports/{id}`.
+pub async fn detail(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<ReportDetail> {
+    let actor = actor.clone();
+    let (row, photo_rows, events, messages) = ctx
+        .db(move |conn| {
+            let row = handled_report(conn, &actor, &id)?;
+            let photo_rows = reports::photos_of(conn, "report", &row.id)?;
+            let events = reports::events_of(conn, &row.id)?;
+            let messages = reports::messages_of(conn, &row.id)?;
+            Ok((row, photo_rows, events, messages))
+        })
+        .await?;
+    Ok(ReportDetail {
+        item: item(ctx, &row),
+        description: row.description.clone(),
+        criterion_codes: serde_json::from_str(&row.criterion_codes).unwrap_or_default(),
+        hazard_id: row.hazard_id.clone(),
+        status_note: row.status_note.clone(),
+        photos: photo_rows
+            .into_iter()
+            .map(|p| PhotoMeta {
+                id: p.id,
+                width: p.width,
+                height: p.height,
+                phash: p.phash,
+            })
+            .collect(),
+        timeline: events
+            .into_iter()
+            .map(|e| StaffTimelineEntry {
+                at: time::to_rfc3339(e.at),
+                kind: e.kind,
+                from_status: e.from_status,
+                to_status: e.to_status,
+                note: e.note,
+                actor_id: e.actor_id,
+                actor_role: e.actor_role,
+            })
+            .collect(),
+        messages: followup::message_views(messages),
+    })
+}
+
+/// `POST /api/v1/reports/{id}/messages`: the handler writes to the reporter.
+pub async fn message(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    req: MessageBody,
+) -> AppResult<()> {
+    let body = followup::message_text(&req.body)?;
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        let report = handled_report(conn, &actor, &id)?;
+        followup::post_message(conn, &report, "enterprise", "reporter", Some(&actor), body)
+    })
+    .await
+}
+
+/// `GET /api/v1/reports/{id}/photos/{photo_id}`: the sanitised JPEG (or its thumbnail).
+pub async fn photo(
+    ctx: &AppContext,
+    actor: &Actor,
+    report_id: String,
+    photo_id: String,
+    variant: Variant,
+) -> AppResult<Vec<u8>> {
+    let actor = actor.clone();
+    let row: PhotoRow = ctx
+        .db(move |conn| {
+            let report = handled_report(conn, &actor, &report_id)?;
+            reports::photos_of(conn, "report", &report.id)?
+                .into_iter()
+                .find(|p| p.id == photo_id)
+                .ok_or_else(AppError::not_found)
+        })
+        .await?;
+    photos::load(ctx, row, variant).await
+}

@@ -1,0 +1,114 @@
+//! Photos attached to reports, evidence and sweep findings: sanitised on the CPU pool, stored
+//! encrypted in the blob store before the database row that names them is committed.
+
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::media::sanitize::{self, SanitizedPhoto};
+use crate::media::vault::Variant;
+use crate::store::reports::PhotoRow;
+use crate::store::time;
+
+/// Photos that passed the sanitiser, not yet stored.
+#[derive(Debug)]
+pub struct Prepared {
+    photos: Vec<SanitizedPhoto>,
+}
+
+impl Prepared {
+    /// How many photos.
+    pub fn len(&self) -> usize {
+        self.photos.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.photos.is_empty()
+    }
+}
+
+/// Sanitises every upload (EXIF applied then dropped, re-encoded from pixels), one CPU slot at a
+/// time per photo. The first bad photo refuses the whole submission before anything is stored.
+pub async fn prepare(ctx: &AppContext, uploads: Vec<Vec<u8>>) -> AppResult<Prepared> {
+    let mut photos = Vec::with_capacity(uploads.len());
+    for bytes in uploads {
+        let limits = ctx.photo_limits.clone();
+        photos.push(ctx.cpu(move || sanitize::sanitize(&bytes, &limits)).await?);
+    }
+    Ok(Prepared { photos })
+}
+
+/// Writes the prepared photos (display copy and thumbnail, encrypted, fsynced) and returns the
+/// rows to insert with the owner. Blobs written here are removed again if the caller's
+/// transaction fails ([`discard`]); a crash in between leaves orphans that start-up removes.
+pub async fn store(
+    ctx: &AppContext,
+    enterprise_id: &str,
+    owner_type: &str,
+    owner_id: &str,
+    prepared: Prepared,
+) -> AppResult<Vec<PhotoRow>> {
+    let vault = ctx.vault.clone();
+    let enterprise_id = enterprise_id.to_owned();
+    let owner_type = owner_type.to_owned();
+    let owner_id = owner_id.to_owned();
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let mut rows = Vec::with_capacity(prepared.photos.len());
+        for (position, p) in prepared.photos.into_iter().enumerate() {
+            let id = uuid::Uuid::new_v4().to_string();
+            let display_bytes = p.display_jpeg.len() as i64;
+            let display_key = vault.store(&enterprise_id, &id, Variant::Display, p.display_jpeg)?;
+            let thumb_key = vault.store(&enterprise_id, &id, Variant::Thumb, p.thumb_jpeg)?;
+            rows.push(PhotoRow {
+                id,
+                enterprise_id: enterprise_id.clone(),
+                owner_type: owner_type.clone(),
+                owner_id: owner_id.clone(),
+                position: position as i32,
+                display_key,
+                thumb_key,
+                width: p.width as i32,
+                height: p.height as i32,
+                sha256: hex::encode(p.sha256),
+                phash: format!("{:016x}", p.phash),
+                display_bytes,
+                created_at: time::now(),
+            });
+        }
+        Ok::<_, AppError>(rows)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// Removes the blobs of rows whose transaction did not commit.
+pub async fn discard(ctx: &AppContext, rows: &[PhotoRow]) {
+    let vault = ctx.vault.clone();
+    let keys: Vec<String> = rows
+        .iter()
+        .flat_map(|r| [r.display_key.clone(), r.thumb_key.clone()])
+        .collect();
+    let _ = tokio::task::spawn_blocking(move || {
+        for k in keys {
+            if let Err(e) = vault.remove(&k) {
+                tracing::warn!(error = %e, "could not remove an uncommitted photo blob");
+            }
+        }
+    })
+    .await;
+}
+
+/// Reads and decrypts one variant of a stored photo.
+pub async fn load(ctx: &AppContext, row: PhotoRow, variant: Variant) -> AppResult<Vec<u8>> {
+    let vault = ctx.vault.clone();
+    tokio::task::spawn_blocking(move || {
+        let key = match variant {
+            Variant::Display => &row.display_key,
+            Variant::Thumb => &row.thumb_key,
+        };
+        vault.load(&row.enterprise_id, &row.id, variant, key)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
