@@ -1,10 +1,8 @@
 //! Helpers for the ledger tests: an enterprise with its staff, and reports to triage.
 //!
-//! Reports are inserted through the store until the phone intake route lands on main; then
-//! these helpers switch to real multipart submissions.
+//! Reports are submitted over HTTP through the phone intake route, as a worker would.
 
 use qingling_api::store::reports::{self, ReportRow};
-use qingling_api::store::time;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -29,7 +27,7 @@ pub struct Site {
 
 impl TestApp {
     /// Registers an enterprise of `sector` with its staff and one area.
-    pub async fn site(&self, sector: &str) -> Site {
+    pub async fn ledger_site(&self, sector: &str) -> Site {
         let e = self.create_enterprise(sector, "jb/park").await;
         let id = e["id"].as_str().unwrap().to_owned();
         let (m, manager) = self.user("safety_manager", Some(&id), None).await;
@@ -53,48 +51,28 @@ impl TestApp {
         }
     }
 
-    /// A submitted anonymous report at the site; returns its id.
+    /// A worker's report at the site, submitted over HTTP as a phone does; returns its id.
     pub async fn report_at(&self, site: &Site, title: &str) -> String {
-        let now = time::now();
-        let row = ReportRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            enterprise_id: site.id.clone(),
-            area_id: Some(site.area_id.clone()),
-            title: title.to_owned(),
-            description: format!("{title}：现场发现"),
-            suspected_level: None,
-            criterion_codes: "[]".into(),
-            mode: "anonymous".into(),
-            pseudonym: format!("举报人-{}", crate::short_id()),
-            reporter_index: None,
-            identity_sealed: None,
-            receipt_hash: format!(
-                "{}{}",
-                uuid::Uuid::new_v4().simple(),
-                uuid::Uuid::new_v4().simple()
-            ),
-            status: "submitted".into(),
-            hazard_id: None,
-            status_note: None,
-            created_at: now,
-            triaged_at: None,
-            updated_at: now,
-        };
-        let id = row.id.clone();
-        self.ctx
-            .db(move |conn| Ok(reports::insert(conn, &row)?))
-            .await
-            .unwrap();
-        id
+        let a = self
+            .submit_report(
+                &site.worker,
+                json!({"title": title, "description": format!("{title}：现场发现"), "area_id": site.area_id}),
+                &[crate::photos::jpeg(320, 240)],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.json);
+        a.json["report_id"].as_str().unwrap().to_owned()
     }
 
-    /// The stored report (status, hazard link, note) and its timeline kinds.
+    /// The stored report (status, hazard link, note) and its timeline after the submission entry.
     pub async fn report_state(&self, id: &str) -> (ReportRow, Vec<reports::ReportEventRow>) {
         let id = id.to_owned();
         self.ctx
             .db(move |conn| {
                 let r = reports::find(conn, &id)?.unwrap();
-                let ev = reports::events_of(conn, &id)?;
+                let mut ev = reports::events_of(conn, &id)?;
+                assert_eq!(ev.first().map(|e| e.kind.as_str()), Some("submitted"));
+                ev.remove(0);
                 Ok((r, ev))
             })
             .await

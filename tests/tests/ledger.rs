@@ -19,7 +19,7 @@ fn kinds(timeline: &Value) -> Vec<String> {
 #[tokio::test]
 async fn a_report_goes_from_accepted_as_major_to_closed_through_a_failed_verification() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let report = app.report_at(&site, "钢包吊运跨下设有休息室").await;
 
     let t = app
@@ -125,7 +125,7 @@ async fn a_report_goes_from_accepted_as_major_to_closed_through_a_failed_verific
 #[tokio::test]
 async fn every_refused_transition_answers_409_and_changes_nothing() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let hid = app
         .accepted_hazard(&site, json!({"decision": "accept"}))
         .await;
@@ -211,7 +211,7 @@ async fn every_refused_transition_answers_409_and_changes_nothing() {
 #[tokio::test]
 async fn a_triaged_report_cannot_be_triaged_again() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let r = app.report_at(&site, "煤气柜区无一氧化碳报警").await;
     let a = app
         .triage(
@@ -245,7 +245,7 @@ async fn a_triaged_report_cannot_be_triaged_again() {
 #[tokio::test]
 async fn rejecting_without_a_reason_or_accepting_an_unknown_criterion_changes_nothing() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let r = app.report_at(&site, "渣坑积水").await;
     let a = app
         .triage(
@@ -280,7 +280,7 @@ async fn rejecting_without_a_reason_or_accepting_an_unknown_criterion_changes_no
 #[tokio::test]
 async fn a_duplicate_joins_the_existing_hazard() {
     let app = spawn_app().await;
-    let site = app.site("nonferrous").await;
+    let site = app.ledger_site("nonferrous").await;
     let hid = app
         .accepted_hazard(&site, json!({"decision": "accept", "level": "general"}))
         .await;
@@ -308,7 +308,7 @@ async fn a_duplicate_joins_the_existing_hazard() {
 #[tokio::test]
 async fn two_managers_triaging_at_once_cannot_both_succeed() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let (_, second) = app.user("safety_manager", Some(&site.id), None).await;
     for _ in 0..3 {
         let r = app.report_at(&site, "水冷元件无流量报警").await;
@@ -342,7 +342,7 @@ async fn two_managers_triaging_at_once_cannot_both_succeed() {
 #[tokio::test]
 async fn the_responsible_person_cannot_verify_their_own_rectification() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     // by account
     let hid = app
         .accepted_hazard(&site, json!({"decision": "accept"}))
@@ -412,7 +412,7 @@ async fn the_responsible_person_cannot_verify_their_own_rectification() {
 #[tokio::test]
 async fn a_major_hazard_needs_all_five_and_every_plan_version_is_kept() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let hid = app
         .accepted_hazard(&site, json!({"decision": "accept", "level": "major"}))
         .await;
@@ -472,7 +472,7 @@ async fn a_major_hazard_needs_all_five_and_every_plan_version_is_kept() {
 #[tokio::test]
 async fn the_ledger_filters_and_pages() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let sweep = app
         .post(
             "/api/v1/sweeps",
@@ -586,7 +586,7 @@ async fn the_ledger_filters_and_pages() {
 #[tokio::test]
 async fn sweeps_and_sweep_hazards_are_checked() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
     let a = app
         .post(
             "/api/v1/sweeps",
@@ -625,8 +625,8 @@ async fn sweeps_and_sweep_hazards_are_checked() {
 #[tokio::test]
 async fn the_criteria_catalog_is_listed_by_sector_and_admins_extend_it() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
-    let other = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
+    let other = app.ledger_site("steel").await;
     let codes = |a: &qingling_tests::Answer| -> Vec<String> {
         a.json
             .as_array()
@@ -730,8 +730,8 @@ async fn the_criteria_catalog_is_listed_by_sector_and_admins_extend_it() {
 #[tokio::test]
 async fn staff_of_another_enterprise_get_404_on_every_ledger_route() {
     let app = spawn_app().await;
-    let site = app.site("steel").await;
-    let other = app.site("steel").await;
+    let site = app.ledger_site("steel").await;
+    let other = app.ledger_site("steel").await;
     let report = app.report_at(&site, "x").await;
     let hid = app
         .accepted_hazard(&site, json!({"decision": "accept"}))

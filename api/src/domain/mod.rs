@@ -7,6 +7,7 @@ pub mod criteria;
 pub mod escalation_state;
 pub mod hazard_state;
 pub mod inputs;
+pub mod ledger_sheet;
 pub mod quarter;
 pub mod report_state;
 pub mod roles;

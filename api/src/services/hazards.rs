@@ -427,7 +427,7 @@ pub async fn create_hazard(
                 report_id: None,
                 sweep_id: req.sweep_id,
                 status: HazardState::Registered.as_str().to_owned(),
-                quarter: Quarter::of(now.date()).to_string(),
+                quarter: Quarter::of(crate::domain::ledger_sheet::beijing_date(now)).to_string(),
                 deadline: None,
                 plan_version: 0,
                 created_by: actor.user_id.clone(),

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bureau;
 pub mod criteria;
 pub mod escalations;
+pub mod exports;
 pub mod followup;
 pub mod hazards;
 pub mod idempotency;

@@ -189,7 +189,7 @@ fn register_hazard(
         report_id: Some(report.id.clone()),
         sweep_id: None,
         status: HazardState::Registered.as_str().to_owned(),
-        quarter: Quarter::of(now.date()).to_string(),
+        quarter: Quarter::of(crate::domain::ledger_sheet::beijing_date(now)).to_string(),
         deadline: None,
         plan_version: 0,
         created_by: actor.user_id.clone(),

@@ -346,3 +346,75 @@ pub fn area_name(
         .first(conn)
         .optional()
 }
+
+/// A hazard with what the ledger export shows beside it: its area's name and current plan.
+#[derive(Debug, Clone, Queryable)]
+pub struct LedgerLine {
+    /// The hazard.
+    pub hazard: HazardRow,
+    /// Area name.
+    pub area: Option<String>,
+    /// Current plan: measures.
+    pub measures: Option<String>,
+    /// Current plan: responsible person.
+    pub responsible_person: Option<String>,
+    /// Current plan: funds (fen).
+    pub funds_fen: Option<i64>,
+    /// Current plan: contingency plan.
+    pub contingency_plan: Option<String>,
+}
+
+/// Which hazards an export covers: one enterprise, found in `[from, to)`, optionally one level.
+#[derive(Debug, Clone)]
+pub struct ExportRange {
+    /// Tenant.
+    pub enterprise_id: String,
+    /// First instant (UTC).
+    pub from: NaiveDateTime,
+    /// Exclusive end (UTC).
+    pub to: NaiveDateTime,
+    /// `general` | `major`, or both.
+    pub level: Option<String>,
+}
+
+/// One page of an export, oldest first, after `after` (keyset over `(created_at, id)`, through
+/// the `hazards_ledger` / `hazards_by_level` indexes).
+pub fn export_page(
+    conn: &mut DbConn,
+    r: &ExportRange,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> QueryResult<Vec<LedgerLine>> {
+    let mut q = hazards::table
+        .left_join(areas::table.on(areas::id.nullable().eq(hazards::area_id)))
+        .left_join(
+            hazard_plans::table.on(hazard_plans::hazard_id
+                .eq(hazards::id)
+                .and(hazard_plans::version.eq(hazards::plan_version))),
+        )
+        .filter(hazards::enterprise_id.eq(r.enterprise_id.clone()))
+        .filter(hazards::created_at.ge(r.from))
+        .filter(hazards::created_at.lt(r.to))
+        .select((
+            HazardRow::as_select(),
+            areas::name.nullable(),
+            hazard_plans::measures.nullable(),
+            hazard_plans::responsible_person.nullable(),
+            hazard_plans::funds_fen.nullable(),
+            hazard_plans::contingency_plan.nullable(),
+        ))
+        .into_boxed();
+    if let Some(l) = &r.level {
+        q = q.filter(hazards::level.eq(l.clone()));
+    }
+    if let Some(c) = after {
+        q = q.filter(
+            hazards::created_at.gt(c.created_at).or(hazards::created_at
+                .eq(c.created_at)
+                .and(hazards::id.gt(c.id.clone()))),
+        );
+    }
+    q.order((hazards::created_at.asc(), hazards::id.asc()))
+        .limit(limit)
+        .load(conn)
+}

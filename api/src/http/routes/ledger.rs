@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::http::extract::AuthUser;
 use crate::http::problem::Problem;
 use crate::services::criteria::{self, CreateCriterionRequest, CriteriaQuery, CriterionView};
+use crate::services::exports::{self, ExportQuery};
 use crate::services::hazards::{
     self, CreateHazardRequest, CreateSweepRequest, HazardDetail, HazardPage, HazardQuery, SweepView,
 };
@@ -157,4 +158,44 @@ pub async fn create_criterion(
 ) -> Result<HttpResponse, AppError> {
     let view = criteria::create_criterion(&ctx, &user.0, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// The 台账 as CSV (UTF-8 with BOM, Chinese headers) for a quarter or a date range, streamed.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(ExportQuery), responses(
+    (status = 200, content_type = "text/csv", body = String), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[get("/ledger.csv")]
+pub async fn ledger_csv(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let range = exports::export_range(&user.0, &q)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(disposition("csv"))
+        .streaming(exports::csv_stream(&ctx, range)))
+}
+
+/// The 台账 as an XLSX workbook (general and major hazards on separate sheets), streamed.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(ExportQuery), responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+    (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[get("/ledger.xlsx")]
+pub async fn ledger_xlsx(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let range = exports::export_range(&user.0, &q)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header(disposition("xlsx"))
+        .streaming(exports::xlsx_stream(&ctx, range)))
+}
+
+fn disposition(ext: &str) -> (actix_web::http::header::HeaderName, String) {
+    (
+        actix_web::http::header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"ledger.{ext}\""),
+    )
 }

@@ -42,6 +42,8 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(ledger::create_sweep)
             .service(ledger::list_criteria)
             .service(ledger::create_criterion)
+            .service(ledger::ledger_csv)
+            .service(ledger::ledger_xlsx)
             .service(bureau::list_escalations)
             .service(bureau::find_escalation)
             .service(bureau::acknowledge_escalation)
