@@ -37,6 +37,13 @@ pub enum ErrorCode {
     AlreadyExists,
     /// The action is not allowed in the record's current state.
     TransitionNotAllowed,
+    /// Separation of duties: the same person may not both propose and approve (a reward), or
+    /// both request and decide (a disclosure).
+    SeparationOfDuties,
+    /// Above the policy's threshold only a principal may approve.
+    PrincipalApprovalRequired,
+    /// An approved disclosure is shown once; it has been opened already.
+    DisclosureAlreadyOpened,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -60,6 +67,9 @@ impl ErrorCode {
         Self::NotFound,
         Self::AlreadyExists,
         Self::TransitionNotAllowed,
+        Self::SeparationOfDuties,
+        Self::PrincipalApprovalRequired,
+        Self::DisclosureAlreadyOpened,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -81,6 +91,9 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::AlreadyExists => "already_exists",
             Self::TransitionNotAllowed => "transition_not_allowed",
+            Self::SeparationOfDuties => "separation_of_duties",
+            Self::PrincipalApprovalRequired => "principal_approval_required",
+            Self::DisclosureAlreadyOpened => "disclosure_already_opened",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -91,10 +104,11 @@ impl ErrorCode {
         match self {
             Self::ValidationFailed | Self::MalformedJson => 400,
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::SeparationOfDuties | Self::PrincipalApprovalRequired => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::AlreadyExists | Self::TransitionNotAllowed => 409,
+            Self::DisclosureAlreadyOpened => 410,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
@@ -128,6 +142,18 @@ impl ErrorCode {
             Self::TransitionNotAllowed => (
                 "当前状态下不允许此操作",
                 "This action is not allowed in the current state",
+            ),
+            Self::SeparationOfDuties => (
+                "须由另一人批准（不相容职务分离）",
+                "Someone else must approve this (separation of duties)",
+            ),
+            Self::PrincipalApprovalRequired => (
+                "超过限额的奖励须由主要负责人批准",
+                "A reward above the threshold must be approved by a principal",
+            ),
+            Self::DisclosureAlreadyOpened => (
+                "该身份披露已查看过，不能再次查看",
+                "This disclosure has already been opened and is shown only once",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),

@@ -10,7 +10,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers the phone routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(utoipa_actix_web::scope("/m/v1").service(resolve_intake));
+    cfg.service(
+        utoipa_actix_web::scope("/m/v1")
+            .service(resolve_intake)
+            .service(crate::rewards::claim_reward),
+    );
 }
 
 /// `POST /m/v1/intake` body: the code from a poster or an area's QR code.

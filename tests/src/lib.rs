@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod rewards;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use diesel::{Connection, RunQueryDsl};

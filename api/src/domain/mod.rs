@@ -3,7 +3,10 @@
 
 pub mod access;
 pub mod credit_code;
+pub mod disclosure_state;
 pub mod inputs;
+pub mod reward_policy;
+pub mod reward_state;
 pub mod roles;
 
 pub use access::Actor;

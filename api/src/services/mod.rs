@@ -4,9 +4,12 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod disclosures;
 pub mod intake;
 pub mod limits;
 pub mod passwords;
 pub mod personal;
+pub mod reward_ledger;
+pub mod rewards;
 pub mod tokens;
 pub mod users;

@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod conn;
+pub mod disclosures;
 pub mod enterprises;
 pub mod pagination;
 pub mod reports;
+pub mod rewards;
 pub mod schema;
 pub mod time;
 pub mod users;

@@ -2,7 +2,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod disclosures;
 pub mod health;
+pub mod rewards;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,7 +25,21 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(admin::create_area)
             .service(admin::list_areas)
             .service(admin::create_user)
-            .service(admin::list_users),
+            .service(admin::list_users)
+            .service(rewards::get_reward_policy)
+            .service(rewards::put_reward_policy)
+            .service(rewards::export_rewards_csv)
+            .service(rewards::export_rewards_xlsx)
+            .service(rewards::list_rewards)
+            .service(rewards::get_reward)
+            .service(rewards::adjust_reward)
+            .service(rewards::approve_reward)
+            .service(rewards::reject_reward)
+            .service(rewards::mark_reward_paid)
+            .service(disclosures::request_disclosure)
+            .service(disclosures::approve_disclosure)
+            .service(disclosures::refuse_disclosure)
+            .service(disclosures::open_disclosure),
     );
 }
 
