@@ -51,6 +51,13 @@ pub enum ErrorCode {
     PhotoUnreadable,
     /// The person named responsible for a rectification may not verify it themselves.
     VerifierIsResponsible,
+    /// Separation of duties: the same person may not both propose and approve (a reward), or
+    /// both request and decide (a disclosure).
+    SeparationOfDuties,
+    /// Above the policy's threshold only a principal may approve.
+    PrincipalApprovalRequired,
+    /// An approved disclosure is shown once; it has been opened already.
+    DisclosureAlreadyOpened,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -81,6 +88,9 @@ impl ErrorCode {
         Self::PhotoTooLarge,
         Self::PhotoUnreadable,
         Self::VerifierIsResponsible,
+        Self::SeparationOfDuties,
+        Self::PrincipalApprovalRequired,
+        Self::DisclosureAlreadyOpened,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -109,6 +119,9 @@ impl ErrorCode {
             Self::PhotoTooLarge => "photo_too_large",
             Self::PhotoUnreadable => "photo_unreadable",
             Self::VerifierIsResponsible => "verifier_is_responsible",
+            Self::SeparationOfDuties => "separation_of_duties",
+            Self::PrincipalApprovalRequired => "principal_approval_required",
+            Self::DisclosureAlreadyOpened => "disclosure_already_opened",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -122,13 +135,14 @@ impl ErrorCode {
             | Self::PhotoCount
             | Self::BadMultipart => 400,
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::SeparationOfDuties | Self::PrincipalApprovalRequired => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::AlreadyExists
             | Self::TransitionNotAllowed
             | Self::IdempotencyInProgress
             | Self::VerifierIsResponsible => 409,
+            Self::DisclosureAlreadyOpened => 410,
             Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
             Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
             Self::PhotoUnreadable => 422,
@@ -179,6 +193,18 @@ impl ErrorCode {
             Self::VerifierIsResponsible => (
                 "整改责任人不能验收自己的整改",
                 "The person responsible for the rectification may not verify it",
+            ),
+            Self::SeparationOfDuties => (
+                "须由另一人批准（不相容职务分离）",
+                "Someone else must approve this (separation of duties)",
+            ),
+            Self::PrincipalApprovalRequired => (
+                "超过限额的奖励须由主要负责人批准",
+                "A reward above the threshold must be approved by a principal",
+            ),
+            Self::DisclosureAlreadyOpened => (
+                "该身份披露已查看过，不能再次查看",
+                "This disclosure has already been opened and is shown only once",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),

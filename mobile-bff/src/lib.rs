@@ -4,6 +4,7 @@
 
 pub mod appeals;
 pub mod multipart;
+pub mod rewards;
 pub mod routes;
 
 pub use routes::configure;

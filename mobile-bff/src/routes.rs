@@ -30,7 +30,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(find_by_receipt)
             .service(message_by_receipt)
             .service(crate::appeals::appeal_report)
-            .service(crate::appeals::appeal_with_receipt),
+            .service(crate::appeals::appeal_with_receipt)
+            .service(crate::rewards::claim_reward),
     );
 }
 

@@ -9,6 +9,7 @@ pub mod escalation;
 pub mod ledger;
 pub mod photos;
 pub mod reports;
+pub mod rewards;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -4,12 +4,15 @@
 pub mod access;
 pub mod credit_code;
 pub mod criteria;
+pub mod disclosure_state;
 pub mod escalation_state;
 pub mod hazard_state;
 pub mod inputs;
 pub mod ledger_sheet;
 pub mod quarter;
 pub mod report_state;
+pub mod reward_policy;
+pub mod reward_state;
 pub mod roles;
 
 pub use access::Actor;

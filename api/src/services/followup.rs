@@ -178,7 +178,15 @@ pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
         .collect()
 }
 
-fn follow_up(conn: &mut DbConn, report: ReportRow) -> AppResult<FollowUp> {
+fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResult<FollowUp> {
+    let reward = crate::services::rewards::reward_for_report(conn, &report.id)?
+        .map(|r| serde_json::to_value(r).map_err(AppError::internal))
+        .transpose()?;
+    let disclosures =
+        crate::services::disclosures::disclosures_for_report(conn, &ctx.keys, &report.id)?
+            .into_iter()
+            .map(|d| serde_json::to_value(d).map_err(AppError::internal))
+            .collect::<AppResult<Vec<_>>>()?;
     let timeline = reporter_timeline(reports::events_of(conn, &report.id)?);
     let messages = message_views(
         reports::messages_of(conn, &report.id)?
@@ -195,8 +203,8 @@ fn follow_up(conn: &mut DbConn, report: ReportRow) -> AppResult<FollowUp> {
         created_at: time::to_rfc3339(report.created_at),
         timeline,
         messages,
-        reward: None,
-        disclosures: Vec::new(),
+        reward,
+        disclosures,
     })
 }
 
@@ -216,7 +224,7 @@ pub async fn by_receipt(ctx: &AppContext, req: ReceiptLookup) -> AppResult<Follo
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
         let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
-        follow_up(conn, report)
+        follow_up(&ctx2, conn, report)
     })
     .await
 }
@@ -248,7 +256,7 @@ pub async fn mine_one(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<
     let (ctx2, actor) = (ctx.clone(), actor.clone());
     ctx.db(move |conn| {
         let report = own_report(&ctx2, conn, &actor, &id)?;
-        follow_up(conn, report)
+        follow_up(&ctx2, conn, report)
     })
     .await
 }

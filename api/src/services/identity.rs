@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, AppResult};
 
 /// Who sent a confidential report. `Debug` prints nothing.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ReporterIdentity {
     /// The worker's user id.
     pub user_id: String,

@@ -1,22 +1,34 @@
-//! Where the reward workflow plugs into triage: after a report is accepted, in the same
-//! transaction, the reward proposal is made here (DESIGN.md, "Rewards": accepting a report
-//! proposes its reward from the policy). The rewards work replaces this body; triage already
-//! calls it at the right moment with everything it needs, so nothing else has to change.
+//! Where the reward workflow plugs into triage: in the same transaction as the decision,
+//! accepting a report proposes its reward from the policy (DESIGN.md, "Rewards"), and marking a
+//! report a duplicate gives the policy its say on whether duplicates share (by default they get
+//! nothing). An error here rolls the triage back.
 
 use crate::domain::Actor;
 use crate::domain::criteria::Level;
-use crate::error::AppResult;
-use crate::store::DbConn;
+use crate::error::{AppError, AppResult};
+use crate::services::rewards;
 use crate::store::reports::ReportRow;
+use crate::store::{DbConn, hazards};
 
-/// Called once per accepted report, inside the triage transaction; an error rolls the triage
-/// back. Does nothing until the reward workflow is built.
+/// Called once per accepted report with the new hazard's level.
 pub fn on_report_accepted(
-    _conn: &mut DbConn,
-    _actor: &Actor,
-    _report: &ReportRow,
-    _hazard_id: &str,
-    _level: Level,
+    conn: &mut DbConn,
+    actor: &Actor,
+    report: &ReportRow,
+    hazard_id: &str,
+    level: Level,
 ) -> AppResult<()> {
-    Ok(())
+    rewards::propose_for_accepted(conn, actor, report, hazard_id, level.as_str()).map(drop)
+}
+
+/// Called once per report marked a duplicate of an existing hazard.
+pub fn on_report_duplicated(
+    conn: &mut DbConn,
+    actor: &Actor,
+    report: &ReportRow,
+    hazard_id: &str,
+) -> AppResult<()> {
+    let hazard = hazards::find(conn, hazard_id)?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("duplicate of a missing hazard")))?;
+    rewards::propose_for_accepted(conn, actor, report, hazard_id, &hazard.level).map(drop)
 }

@@ -135,9 +135,13 @@ fn triage_tx(
             note: reason,
         },
     )?;
-    if let (Some(hid), Some((level, codes))) = (&hazard_id, level) {
-        register_hazard(conn, actor, &report, hid, level, &codes, now)?;
-        rewards_hook::on_report_accepted(conn, actor, &report, hid, level)?;
+    match (&hazard_id, level) {
+        (Some(hid), Some((level, codes))) => {
+            register_hazard(conn, actor, &report, hid, level, &codes, now)?;
+            rewards_hook::on_report_accepted(conn, actor, &report, hid, level)?;
+        }
+        (Some(hid), None) => rewards_hook::on_report_duplicated(conn, actor, &report, hid)?,
+        _ => {}
     }
     audit::record(
         conn,

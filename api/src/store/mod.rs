@@ -4,12 +4,14 @@
 pub mod audit;
 pub mod conn;
 pub mod criteria;
+pub mod disclosures;
 pub mod enterprises;
 pub mod escalations;
 pub mod hazards;
 pub mod outbox;
 pub mod pagination;
 pub mod reports;
+pub mod rewards;
 pub mod schema;
 pub mod time;
 pub mod users;

@@ -313,6 +313,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reward_policies (enterprise_id, version) {
+        enterprise_id -> Text,
+        version -> BigInt,
+        general_fen -> BigInt,
+        major_fen -> BigInt,
+        principal_threshold_fen -> BigInt,
+        monthly_cap_fen -> BigInt,
+        duplicates_share -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rewards (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        report_id -> Text,
+        hazard_id -> Text,
+        kind -> Text,
+        level -> Text,
+        policy_version -> BigInt,
+        amount_fen -> BigInt,
+        status -> Text,
+        proposed_by -> Text,
+        proposed_at -> Timestamp,
+        adjust_reason -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        rejected_reason -> Nullable<Text>,
+        paid_reference -> Nullable<Text>,
+        paid_at -> Nullable<Timestamp>,
+        payout_sealed -> Nullable<Binary>,
+        reporter_index -> Nullable<Text>,
+        month -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosures (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        report_id -> Text,
+        requested_by -> Text,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        opened_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
@@ -329,6 +384,10 @@ diesel::joinable!(hazard_events -> hazards (hazard_id));
 diesel::joinable!(escalations -> enterprises (enterprise_id));
 diesel::joinable!(escalation_events -> escalations (escalation_id));
 diesel::joinable!(escalation_stats -> enterprises (enterprise_id));
+
+diesel::joinable!(reward_policies -> enterprises (enterprise_id));
+diesel::joinable!(rewards -> reports (report_id));
+diesel::joinable!(disclosures -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
@@ -354,4 +413,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_stats,
     sweeper_marks,
     outbox,
+    reward_policies,
+    rewards,
+    disclosures,
 );

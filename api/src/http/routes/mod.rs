@@ -3,10 +3,12 @@
 pub mod admin;
 pub mod auth;
 pub mod bureau;
+pub mod disclosures;
 pub mod health;
 pub mod ledger;
 pub mod outbox;
 pub mod reports;
+pub mod rewards;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -53,7 +55,21 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(bureau::message_enterprise)
             .service(bureau::overview)
             .service(outbox::list_dead_letters)
-            .service(outbox::retry_dead_letter),
+            .service(outbox::retry_dead_letter)
+            .service(rewards::get_reward_policy)
+            .service(rewards::put_reward_policy)
+            .service(rewards::export_rewards_csv)
+            .service(rewards::export_rewards_xlsx)
+            .service(rewards::list_rewards)
+            .service(rewards::get_reward)
+            .service(rewards::adjust_reward)
+            .service(rewards::approve_reward)
+            .service(rewards::reject_reward)
+            .service(rewards::mark_reward_paid)
+            .service(disclosures::request_disclosure)
+            .service(disclosures::approve_disclosure)
+            .service(disclosures::refuse_disclosure)
+            .service(disclosures::open_disclosure),
     );
 }
 

@@ -1,0 +1,70 @@
+//! Audited identity disclosure (custodians only).
+
+use actix_web::{HttpResponse, get, post, web};
+
+use crate::context::AppContext;
+use crate::error::AppError;
+use crate::http::extract::AuthUser;
+use crate::http::problem::Problem;
+use crate::services::disclosures::{
+    self, CreateDisclosureRequest, DisclosureView, OpenedDisclosureView,
+};
+
+/// Ask to disclose the reporter of a confidential report, with a written reason (a custodian of
+/// the report's enterprise).
+#[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(("id" = String, Path)), request_body = CreateDisclosureRequest, responses(
+    (status = 201, body = DisclosureView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/reports/{id}/disclosures")]
+pub async fn request_disclosure(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<CreateDisclosureRequest>,
+) -> Result<HttpResponse, AppError> {
+    let v = disclosures::request(&ctx, &user.0, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// A second custodian (not the requester) approves.
+#[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = DisclosureView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/disclosures/{id}/approve")]
+pub async fn approve_disclosure(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<DisclosureView>, AppError> {
+    disclosures::decide(&ctx, &user.0, id.into_inner(), true)
+        .await
+        .map(web::Json)
+}
+
+/// A second custodian (not the requester) refuses.
+#[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = DisclosureView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/disclosures/{id}/refuse")]
+pub async fn refuse_disclosure(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<DisclosureView>, AppError> {
+    disclosures::decide(&ctx, &user.0, id.into_inner(), false)
+        .await
+        .map(web::Json)
+}
+
+/// The requester reads the identity of an approved request, once (then 410
+/// `disclosure_already_opened`; before approval 409).
+#[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = OpenedDisclosureView), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 409, body = Problem), (status = 410, body = Problem)))]
+#[get("/disclosures/{id}")]
+pub async fn open_disclosure(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<OpenedDisclosureView>, AppError> {
+    disclosures::open(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}

@@ -1,0 +1,835 @@
+//! Rewards: the enterprise's policy, the proposal made when a report is accepted, adjusting,
+//! approving, rejecting and paying, the reward ledger, and what the reporter sees and claims.
+//!
+//! Separation of duties and the threshold live in `domain::reward_state`; amounts and the
+//! monthly cap in `domain::reward_policy`. Staff never see who a reporter is: the ledger shows the
+//! report's pseudonym, and an anonymous reporter's payout details stay sealed until the payer
+//! marks the reward paid, when the answer to that one request carries them.
+
+use qingling_crypto::{Context, KeyRing, Purpose, ReceiptCode};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::context::AppContext;
+use crate::domain::access::EnterpriseAccess;
+use crate::domain::reward_policy::{HazardLevel, PolicyError, RewardPolicy, cap_month};
+use crate::domain::reward_state::{self, Refusal, RewardAction, RewardActor, RewardStatus};
+use crate::domain::{Actor, Role, inputs};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::services::admin::enterprise_for;
+use crate::services::audit;
+use crate::store::pagination::PageRequest;
+use crate::store::reports::{self, ReportRow};
+use crate::store::rewards::{self as store, PolicyRow, RewardChange, RewardRow};
+use crate::store::{DbConn, time, write_tx};
+
+/// `PUT /api/v1/enterprises/{id}/reward-policy`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RewardPolicyRequest {
+    /// Reward for a general hazard, fen.
+    pub general_fen: i64,
+    /// Reward for a major hazard, fen (not less than `general_fen`).
+    pub major_fen: i64,
+    /// Rewards strictly above this need a principal's approval, fen.
+    pub principal_threshold_fen: i64,
+    /// Most one reporter may be proposed per calendar month (China Standard Time), fen.
+    pub monthly_cap_fen: i64,
+    /// Whether a duplicate report of an already rewarded hazard is rewarded too (default false).
+    #[serde(default)]
+    pub duplicates_share: bool,
+}
+
+/// An enterprise's reward policy in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RewardPolicyView {
+    /// Enterprise.
+    pub enterprise_id: String,
+    /// Version (0 = the built-in defaults, none set yet).
+    pub version: i64,
+    /// Whether these are the built-in defaults.
+    pub is_default: bool,
+    /// Reward for a general hazard, fen.
+    pub general_fen: i64,
+    /// Reward for a major hazard, fen.
+    pub major_fen: i64,
+    /// Above this only a principal approves, fen.
+    pub principal_threshold_fen: i64,
+    /// Per reporter per calendar month, fen.
+    pub monthly_cap_fen: i64,
+    /// Whether duplicates are rewarded too.
+    pub duplicates_share: bool,
+    /// When this version was set (absent for the defaults).
+    pub created_at: Option<String>,
+}
+
+/// A reward as staff see it: the report's pseudonym, never the reporter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RewardView {
+    /// Id.
+    pub id: String,
+    /// The rewarded report.
+    pub report_id: String,
+    /// The report's pseudonym.
+    pub pseudonym: String,
+    /// The hazard.
+    pub hazard_id: String,
+    /// `first` (first valid report of the hazard) or `duplicate`.
+    pub kind: String,
+    /// Hazard level.
+    pub level: HazardLevel,
+    /// Policy version it was computed under (0 = defaults).
+    pub policy_version: i64,
+    /// Amount, fen.
+    pub amount_fen: i64,
+    /// Status.
+    pub status: RewardStatus,
+    /// User id of the proposer (whoever last set the amount).
+    pub proposed_by: String,
+    /// When proposed.
+    pub proposed_at: String,
+    /// Why the amount was adjusted.
+    pub adjust_reason: Option<String>,
+    /// Approver's user id.
+    pub approved_by: Option<String>,
+    /// When approved.
+    pub approved_at: Option<String>,
+    /// Why rejected.
+    pub rejected_reason: Option<String>,
+    /// Payout reference.
+    pub paid_reference: Option<String>,
+    /// When paid.
+    pub paid_at: Option<String>,
+    /// Whether an anonymous reporter has left (sealed) payout details.
+    pub payout_claimed: bool,
+    /// Cap month (`YYYY-MM`, China Standard Time).
+    pub month: String,
+}
+
+/// The answer to `/paid`: the reward and, for an anonymous reporter who claimed it, the payout
+/// details — shown in this answer only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaidView {
+    /// The reward, now paid.
+    pub reward: RewardView,
+    /// The anonymous reporter's payout details (e.g. a mobile-payment account), if claimed.
+    pub payout: Option<String>,
+}
+
+/// A page of rewards.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RewardPage {
+    /// Rewards, newest first.
+    pub items: Vec<RewardView>,
+    /// Cursor for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Query of `GET /api/v1/rewards` (and the exports, which ignore paging).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RewardQuery {
+    /// Only rewards in this status.
+    pub status: Option<RewardStatus>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+/// `POST /api/v1/rewards/{id}/adjust`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustRequest {
+    /// New amount, fen: at least 1, at most the policy's standard for the level and what the
+    /// monthly cap leaves.
+    pub amount_fen: i64,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// `POST /api/v1/rewards/{id}/reject`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    /// Why (required; the reporter sees it).
+    pub reason: String,
+}
+
+/// `POST /api/v1/rewards/{id}/paid`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaidRequest {
+    /// Payout reference (payroll slip, transfer number).
+    pub reference: String,
+}
+
+/// The reward as the reporter sees it in their follow-up.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReporterRewardView {
+    /// Amount, fen.
+    pub amount_fen: i64,
+    /// Status.
+    pub status: RewardStatus,
+    /// Why it was rejected.
+    pub rejected_reason: Option<String>,
+    /// When it was paid.
+    pub paid_at: Option<String>,
+    /// Whether payout details were left (anonymous reporters).
+    pub payout_claimed: bool,
+    /// Whether the reporter can claim it now with the receipt code and payout details
+    /// (anonymous reports; confidential reporters are paid through payroll).
+    pub claimable: bool,
+}
+
+fn policy_error(e: PolicyError) -> AppError {
+    AppError::invalid(e.field, e.zh, e.en)
+}
+
+fn policy_from_row(row: &PolicyRow) -> RewardPolicy {
+    RewardPolicy {
+        general_fen: row.general_fen,
+        major_fen: row.major_fen,
+        principal_threshold_fen: row.principal_threshold_fen,
+        monthly_cap_fen: row.monthly_cap_fen,
+        duplicates_share: row.duplicates_share,
+    }
+}
+
+/// The policy in force for an enterprise and its version (0 = defaults).
+pub fn effective_policy(conn: &mut DbConn, enterprise_id: &str) -> AppResult<(i64, RewardPolicy)> {
+    Ok(
+        store::current_policy(conn, enterprise_id)?.map_or((0, RewardPolicy::DEFAULT), |r| {
+            (r.version, policy_from_row(&r))
+        }),
+    )
+}
+
+/// The policy a reward was computed under.
+fn policy_at(conn: &mut DbConn, enterprise_id: &str, version: i64) -> AppResult<RewardPolicy> {
+    if version == 0 {
+        return Ok(RewardPolicy::DEFAULT);
+    }
+    store::policy_version(conn, enterprise_id, version)?
+        .map(|r| policy_from_row(&r))
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("reward policy version missing")))
+}
+
+fn policy_view(
+    enterprise_id: String,
+    version: i64,
+    p: RewardPolicy,
+    created_at: Option<String>,
+) -> RewardPolicyView {
+    RewardPolicyView {
+        enterprise_id,
+        version,
+        is_default: version == 0,
+        general_fen: p.general_fen,
+        major_fen: p.major_fen,
+        principal_threshold_fen: p.principal_threshold_fen,
+        monthly_cap_fen: p.monthly_cap_fen,
+        duplicates_share: p.duplicates_share,
+        created_at,
+    }
+}
+
+/// The policy in force (anyone who may see the enterprise, so workers can read the standards).
+pub async fn get_policy(
+    ctx: &AppContext,
+    actor: &Actor,
+    enterprise_id: String,
+) -> AppResult<RewardPolicyView> {
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        let ent = enterprise_for(conn, &actor, &enterprise_id, EnterpriseAccess::Read)?;
+        let row = store::current_policy(conn, &ent.id)?;
+        Ok(match row {
+            Some(r) => policy_view(
+                ent.id,
+                r.version,
+                policy_from_row(&r),
+                Some(time::to_rfc3339(r.created_at)),
+            ),
+            None => policy_view(ent.id, 0, RewardPolicy::DEFAULT, None),
+        })
+    })
+    .await
+}
+
+/// Sets a new policy version (the enterprise's principal, or an admin). Earlier versions stay,
+/// and rewards keep the version they were computed under.
+pub async fn set_policy(
+    ctx: &AppContext,
+    actor: &Actor,
+    enterprise_id: String,
+    req: RewardPolicyRequest,
+) -> AppResult<RewardPolicyView> {
+    let policy = RewardPolicy {
+        general_fen: req.general_fen,
+        major_fen: req.major_fen,
+        principal_threshold_fen: req.principal_threshold_fen,
+        monthly_cap_fen: req.monthly_cap_fen,
+        duplicates_share: req.duplicates_share,
+    }
+    .parse()
+    .map_err(policy_error)?;
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        write_tx(conn, |conn| {
+            let ent = enterprise_for(conn, &actor, &enterprise_id, EnterpriseAccess::Read)?;
+            if !(actor.is_admin() || (actor.role == Role::Principal && actor.is_member_of(&ent.id)))
+            {
+                return Err(AppError::forbidden());
+            }
+            let version = store::current_policy(conn, &ent.id)?.map_or(0, |r| r.version) + 1;
+            let row = PolicyRow {
+                enterprise_id: ent.id.clone(),
+                version,
+                general_fen: policy.general_fen,
+                major_fen: policy.major_fen,
+                principal_threshold_fen: policy.principal_threshold_fen,
+                monthly_cap_fen: policy.monthly_cap_fen,
+                duplicates_share: policy.duplicates_share,
+                created_by: actor.user_id.clone(),
+                created_at: time::now(),
+            };
+            store::insert_policy(conn, &row)?;
+            audit::record(
+                conn,
+                Some(&actor),
+                "reward_policy.set",
+                "enterprise",
+                Some(&ent.id),
+                serde_json::json!({
+                    "version": version,
+                    "general_fen": policy.general_fen,
+                    "major_fen": policy.major_fen,
+                    "principal_threshold_fen": policy.principal_threshold_fen,
+                    "monthly_cap_fen": policy.monthly_cap_fen,
+                    "duplicates_share": policy.duplicates_share,
+                }),
+            )?;
+            Ok(policy_view(
+                ent.id,
+                version,
+                policy,
+                Some(time::to_rfc3339(row.created_at)),
+            ))
+        })
+    })
+    .await
+}
+
+/// What the cap has already used this month for a reporter (locking the reporter on
+/// PostgreSQL); `None` for reporters we cannot link across reports (anonymous).
+fn used_this_month(
+    conn: &mut DbConn,
+    reporter_index: Option<&str>,
+    month: &str,
+    except_id: Option<&str>,
+) -> AppResult<Option<i64>> {
+    match reporter_index {
+        Some(ri) => {
+            store::lock_reporter(conn, ri)?;
+            Ok(Some(store::month_total(conn, ri, month, except_id)?))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Proposes the reward for a report that triage has just accepted (or linked to `hazard_id` as
+/// a duplicate), inside the triage transaction. `actor` (who triaged) becomes the proposer, so
+/// someone else must approve.
+///
+/// - The first valid report of a hazard gets the policy's amount for `level`, cut to what the
+///   reporter's monthly cap leaves; a reward the cap cuts to 0 is recorded as rejected with the
+///   reason, so the reporter sees why.
+/// - A later report of a hazard that already has a live reward gets nothing (`Ok(None)`) unless
+///   the policy says duplicates share, when it gets its own reward computed the same way.
+/// - Calling it again for the same report returns the existing reward.
+pub fn propose_for_accepted(
+    conn: &mut DbConn,
+    actor: &Actor,
+    report: &ReportRow,
+    hazard_id: &str,
+    level: &str,
+) -> AppResult<Option<RewardRow>> {
+    let level = HazardLevel::parse(level).ok_or_else(|| {
+        AppError::invalid(
+            "level",
+            "隐患等级应为 general 或 major",
+            "level must be general or major",
+        )
+    })?;
+    if let Some(existing) = store::find_by_report(conn, &report.id)? {
+        return Ok(Some(existing));
+    }
+    let (version, policy) = effective_policy(conn, &report.enterprise_id)?;
+    let duplicate = store::hazard_has_live_reward(conn, hazard_id)?;
+    if duplicate && !policy.duplicates_share {
+        return Ok(None);
+    }
+    let now = time::now();
+    let month = cap_month(now);
+    let used = used_this_month(conn, report.reporter_index.as_deref(), &month, None)?;
+    let amount = policy.proposal(level, used);
+    let capped_to_nothing = amount == 0 && policy.standard(level) > 0;
+    let row = RewardRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        enterprise_id: report.enterprise_id.clone(),
+        report_id: report.id.clone(),
+        hazard_id: hazard_id.to_owned(),
+        kind: if duplicate { "duplicate" } else { "first" }.to_owned(),
+        level: level.as_str().to_owned(),
+        policy_version: version,
+        amount_fen: amount,
+        status: if capped_to_nothing {
+            RewardStatus::Rejected
+        } else {
+            RewardStatus::Proposed
+        }
+        .as_str()
+        .to_owned(),
+        proposed_by: actor.user_id.clone(),
+        proposed_at: now,
+        adjust_reason: None,
+        approved_by: None,
+        approved_at: None,
+        rejected_reason: capped_to_nothing
+            .then(|| "本月奖励已达上限 / the monthly reward cap is reached".to_owned()),
+        paid_reference: None,
+        paid_at: None,
+        payout_sealed: None,
+        reporter_index: report.reporter_index.clone(),
+        month,
+        updated_at: now,
+    };
+    store::insert(conn, &row)?;
+    audit::record(
+        conn,
+        Some(actor),
+        "reward.propose",
+        "reward",
+        Some(&row.id),
+        serde_json::json!({
+            "report_id": row.report_id,
+            "hazard_id": row.hazard_id,
+            "kind": row.kind,
+            "amount_fen": row.amount_fen,
+            "policy_version": row.policy_version,
+            "status": row.status,
+        }),
+    )?;
+    Ok(Some(row))
+}
+
+fn parse_status(s: &str) -> AppResult<RewardStatus> {
+    RewardStatus::parse(s)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown reward status")))
+}
+
+fn parse_level(s: &str) -> AppResult<HazardLevel> {
+    HazardLevel::parse(s).ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown hazard level")))
+}
+
+fn ts(t: Option<chrono::NaiveDateTime>) -> Option<String> {
+    t.map(time::to_rfc3339)
+}
+
+/// Renders a reward for staff.
+fn view(row: RewardRow, pseudonym: String) -> AppResult<RewardView> {
+    Ok(RewardView {
+        level: parse_level(&row.level)?,
+        status: parse_status(&row.status)?,
+        proposed_at: time::to_rfc3339(row.proposed_at),
+        approved_at: ts(row.approved_at),
+        paid_at: ts(row.paid_at),
+        payout_claimed: row.payout_sealed.is_some(),
+        id: row.id,
+        report_id: row.report_id,
+        pseudonym,
+        hazard_id: row.hazard_id,
+        kind: row.kind,
+        policy_version: row.policy_version,
+        amount_fen: row.amount_fen,
+        proposed_by: row.proposed_by,
+        adjust_reason: row.adjust_reason,
+        approved_by: row.approved_by,
+        rejected_reason: row.rejected_reason,
+        paid_reference: row.paid_reference,
+        month: row.month,
+    })
+}
+
+/// The enterprise whose rewards the actor handles: its safety managers and principal only.
+fn staff_enterprise(actor: &Actor) -> AppResult<String> {
+    match (&actor.enterprise_id, actor.role.is_enterprise_staff()) {
+        (Some(e), true) => Ok(e.clone()),
+        _ => Err(AppError::forbidden()),
+    }
+}
+
+fn pseudonym_of(conn: &mut DbConn, report_id: &str) -> AppResult<String> {
+    reports::find(conn, report_id)?
+        .map(|r| r.pseudonym)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("reward without report")))
+}
+
+/// A reward of the actor's enterprise; another enterprise's is 404.
+fn load_for_staff(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<RewardRow> {
+    let ent = staff_enterprise(actor)?;
+    store::find(conn, id)?
+        .filter(|r| r.enterprise_id == ent)
+        .ok_or_else(AppError::not_found)
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::Role => AppError::forbidden(),
+        Refusal::State => AppError::new(ErrorCode::TransitionNotAllowed),
+        Refusal::OwnProposal => AppError::new(ErrorCode::SeparationOfDuties).detail(
+            "提议人不能批准自己提议的奖励",
+            "the proposer cannot approve their own proposal",
+        ),
+        Refusal::PrincipalRequired => AppError::new(ErrorCode::PrincipalApprovalRequired),
+    }
+}
+
+/// Checks an action against the state machine and writes it with a guarded update (status,
+/// amount and proposer as read), so of two people acting at once exactly one succeeds.
+fn act(
+    conn: &mut DbConn,
+    actor: &Actor,
+    row: &RewardRow,
+    action: RewardAction,
+    mut change: RewardChange,
+) -> AppResult<RewardRow> {
+    let status = parse_status(&row.status)?;
+    let policy = policy_at(conn, &row.enterprise_id, row.policy_version)?;
+    let who = RewardActor {
+        role: actor.role,
+        is_proposer: row.proposed_by == actor.user_id,
+    };
+    let next = reward_state::apply(status, action, who, policy.needs_principal(row.amount_fen))
+        .map_err(refusal)?;
+    change.status = Some(next.as_str().to_owned());
+    change.updated_at = Some(time::now());
+    if !store::transition(
+        conn,
+        &row.id,
+        status.as_str(),
+        row.amount_fen,
+        &row.proposed_by,
+        &change,
+    )? {
+        return Err(AppError::new(ErrorCode::TransitionNotAllowed));
+    }
+    store::find(conn, &row.id)?.ok_or_else(AppError::not_found)
+}
+
+/// Runs one staff action on a reward in a write transaction and audits it.
+async fn staff_action<F>(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    audit_action: &'static str,
+    f: F,
+) -> AppResult<(RewardRow, String)>
+where
+    F: FnOnce(&mut DbConn, &Actor, &RewardRow) -> AppResult<(RewardRow, serde_json::Value)>
+        + Send
+        + 'static,
+{
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        write_tx(conn, |conn| {
+            let row = load_for_staff(conn, &actor, &id)?;
+            let (after, details) = f(conn, &actor, &row)?;
+            audit::record(
+                conn,
+                Some(&actor),
+                audit_action,
+                "reward",
+                Some(&after.id),
+                details,
+            )?;
+            let pseudonym = pseudonym_of(conn, &after.report_id)?;
+            Ok((after, pseudonym))
+        })
+    })
+    .await
+}
+
+/// One page of the actor's enterprise's rewards.
+pub async fn list_rewards(
+    ctx: &AppContext,
+    actor: &Actor,
+    q: RewardQuery,
+) -> AppResult<RewardPage> {
+    let ent = staff_enterprise(actor)?;
+    let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
+    let p2 = page.clone();
+    let rows = ctx
+        .db(move |conn| {
+            Ok(store::list(
+                conn,
+                &ent,
+                q.status.map(RewardStatus::as_str),
+                &p2,
+            )?)
+        })
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, |(r, _)| r.cursor());
+    Ok(RewardPage {
+        items: rows
+            .into_iter()
+            .map(|(r, p)| view(r, p))
+            .collect::<AppResult<_>>()?,
+        next_cursor,
+    })
+}
+
+/// One reward of the actor's enterprise.
+pub async fn get_reward(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<RewardView> {
+    let actor = actor.clone();
+    let (row, pseudonym) = ctx
+        .db(move |conn| {
+            let row = load_for_staff(conn, &actor, &id)?;
+            let p = pseudonym_of(conn, &row.report_id)?;
+            Ok((row, p))
+        })
+        .await?;
+    view(row, pseudonym)
+}
+
+/// Changes a proposed amount within the policy, with a reason. The adjuster becomes the
+/// proposer: whoever sets the amount may not approve it.
+pub async fn adjust(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    req: AdjustRequest,
+) -> AppResult<RewardView> {
+    let reason = inputs::text("reason", &req.reason, 500)?;
+    let amount = req.amount_fen;
+    let (row, p) = staff_action(ctx, actor, id, "reward.adjust", move |conn, actor, row| {
+        let policy = policy_at(conn, &row.enterprise_id, row.policy_version)?;
+        let used = used_this_month(
+            conn,
+            row.reporter_index.as_deref(),
+            &row.month,
+            Some(&row.id),
+        )?;
+        // The state and role are checked first, so a paid reward answers 409, not 400.
+        reward_state::apply(
+            parse_status(&row.status)?,
+            RewardAction::Adjust,
+            RewardActor {
+                role: actor.role,
+                is_proposer: true,
+            },
+            false,
+        )
+        .map_err(refusal)?;
+        policy
+            .check_adjustment(parse_level(&row.level)?, amount, used)
+            .map_err(policy_error)?;
+        let after = act(
+            conn,
+            actor,
+            row,
+            RewardAction::Adjust,
+            RewardChange {
+                amount_fen: Some(amount),
+                proposed_by: Some(actor.user_id.clone()),
+                adjust_reason: Some(reason),
+                ..RewardChange::default()
+            },
+        )?;
+        let details = serde_json::json!({ "from_fen": row.amount_fen, "to_fen": amount });
+        Ok((after, details))
+    })
+    .await?;
+    view(row, p)
+}
+
+/// Approves a proposed reward (not the proposer; above the threshold, a principal).
+pub async fn approve(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<RewardView> {
+    let (row, p) = staff_action(ctx, actor, id, "reward.approve", |conn, actor, row| {
+        let now = time::now();
+        let after = act(
+            conn,
+            actor,
+            row,
+            RewardAction::Approve,
+            RewardChange {
+                approved_by: Some(actor.user_id.clone()),
+                approved_at: Some(now),
+                ..RewardChange::default()
+            },
+        )?;
+        Ok((after, serde_json::json!({ "amount_fen": row.amount_fen })))
+    })
+    .await?;
+    view(row, p)
+}
+
+/// Rejects a reward with a reason the reporter sees.
+pub async fn reject(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    req: RejectRequest,
+) -> AppResult<RewardView> {
+    let reason = inputs::text("reason", &req.reason, 500)?;
+    let (row, p) = staff_action(ctx, actor, id, "reward.reject", move |conn, actor, row| {
+        let after = act(
+            conn,
+            actor,
+            row,
+            RewardAction::Reject,
+            RewardChange {
+                rejected_reason: Some(reason),
+                ..RewardChange::default()
+            },
+        )?;
+        Ok((after, serde_json::json!({ "from": row.status })))
+    })
+    .await?;
+    view(row, p)
+}
+
+/// Records the payment of an approved reward. The answer carries an anonymous reporter's
+/// payout details, opened for this answer only.
+pub async fn mark_paid(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    req: PaidRequest,
+) -> AppResult<PaidView> {
+    let reference = inputs::text("reference", &req.reference, 128)?;
+    let (row, p) = staff_action(ctx, actor, id, "reward.paid", move |conn, actor, row| {
+        let after = act(
+            conn,
+            actor,
+            row,
+            RewardAction::MarkPaid,
+            RewardChange {
+                paid_reference: Some(reference),
+                paid_at: Some(time::now()),
+                ..RewardChange::default()
+            },
+        )?;
+        let details = serde_json::json!({
+            "amount_fen": row.amount_fen,
+            "payout_opened": row.payout_sealed.is_some(),
+        });
+        Ok((after, details))
+    })
+    .await?;
+    let payout = match &row.payout_sealed {
+        Some(sealed) => Some(open_payout(&ctx.keys, &row, sealed)?),
+        None => None,
+    };
+    Ok(PaidView {
+        reward: view(row, p)?,
+        payout,
+    })
+}
+
+fn payout_record_id(reward_id: &str) -> String {
+    format!("reward:{reward_id}")
+}
+
+fn open_payout(keys: &KeyRing, row: &RewardRow, sealed: &[u8]) -> AppResult<String> {
+    let rid = payout_record_id(&row.id);
+    let ctx = Context {
+        enterprise_id: &row.enterprise_id,
+        record_id: &rid,
+    };
+    let sealed = qingling_crypto::Sealed::from_bytes(sealed)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("payout details: {e}")))?;
+    let plain = keys
+        .open(Purpose::Payout, &ctx, &sealed)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("opening payout details: {e}")))?;
+    String::from_utf8(plain.expose_secret().to_vec()).map_err(AppError::internal)
+}
+
+/// The reward of a report as its reporter sees it (for the follow-up answers).
+pub fn reward_for_report(
+    conn: &mut DbConn,
+    report_id: &str,
+) -> AppResult<Option<ReporterRewardView>> {
+    let Some(row) = store::find_by_report(conn, report_id)? else {
+        return Ok(None);
+    };
+    let anonymous = reports::find(conn, report_id)?.is_some_and(|r| r.mode == "anonymous");
+    let status = parse_status(&row.status)?;
+    let open = matches!(status, RewardStatus::Proposed | RewardStatus::Approved);
+    Ok(Some(ReporterRewardView {
+        amount_fen: row.amount_fen,
+        status,
+        rejected_reason: row.rejected_reason,
+        paid_at: ts(row.paid_at),
+        payout_claimed: row.payout_sealed.is_some(),
+        claimable: anonymous && open && row.payout_sealed.is_none() && row.amount_fen > 0,
+    }))
+}
+
+/// An anonymous reporter claims their reward with the receipt code and payout details, which
+/// are sealed at once and opened only when the payer marks the reward paid. A wrong code answers
+/// exactly like an unknown one (404).
+pub async fn claim_reward(
+    ctx: &AppContext,
+    receipt_code: String,
+    payout: String,
+) -> AppResult<ReporterRewardView> {
+    let payout = inputs::text("payout", &payout, 200)?;
+    let code = ReceiptCode::parse(&receipt_code).map_err(|_| AppError::not_found())?;
+    let hash = hex::encode(ctx.keys.receipt_hash(&code));
+    let keys = ctx.keys.clone();
+    ctx.db(move |conn| {
+        write_tx(conn, |conn| {
+            let report = reports::find_by_receipt(conn, &hash)?.ok_or_else(AppError::not_found)?;
+            if report.mode != "anonymous" {
+                return Err(AppError::new(ErrorCode::TransitionNotAllowed).detail(
+                    "实名（保密）举报的奖励通过工资发放，无需领取",
+                    "rewards of confidential reports are paid through payroll; nothing to claim",
+                ));
+            }
+            let no_claim = || {
+                AppError::new(ErrorCode::TransitionNotAllowed).detail(
+                    "没有可领取的奖励，或已提交过领取信息",
+                    "there is no reward to claim, or it was claimed already",
+                )
+            };
+            let row = store::find_by_report(conn, &report.id)?.ok_or_else(no_claim)?;
+            let rid = payout_record_id(&row.id);
+            let sealed = keys
+                .seal(
+                    Purpose::Payout,
+                    &Context {
+                        enterprise_id: &row.enterprise_id,
+                        record_id: &rid,
+                    },
+                    payout.as_bytes(),
+                )
+                .map_err(|e| AppError::internal(anyhow::anyhow!("sealing payout details: {e}")))?
+                .to_bytes();
+            if row.amount_fen == 0 || !store::set_payout(conn, &row.id, &sealed, time::now())? {
+                return Err(no_claim());
+            }
+            audit::record(
+                conn,
+                None,
+                "reward.claim",
+                "reward",
+                Some(&row.id),
+                serde_json::json!({}),
+            )?;
+            reward_for_report(conn, &report.id)?.ok_or_else(AppError::not_found)
+        })
+    })
+    .await
+}

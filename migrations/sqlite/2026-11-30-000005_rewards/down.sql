@@ -1,0 +1,3 @@
+DROP TABLE disclosures;
+DROP TABLE rewards;
+DROP TABLE reward_policies;
