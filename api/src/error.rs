@@ -37,6 +37,12 @@ pub enum ErrorCode {
     AlreadyExists,
     /// The action is not allowed in the record's current state.
     TransitionNotAllowed,
+    /// The photo is not JPEG, PNG or WebP (HEIC, GIF, TIFF, …); phones can be set to JPEG.
+    UnsupportedPhotoType,
+    /// The photo's encoded size, pixel count or a side exceeds the limits; refused before decoding.
+    PhotoTooLarge,
+    /// The photo is corrupt, truncated or not an image at all.
+    PhotoUnreadable,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -60,6 +66,9 @@ impl ErrorCode {
         Self::NotFound,
         Self::AlreadyExists,
         Self::TransitionNotAllowed,
+        Self::UnsupportedPhotoType,
+        Self::PhotoTooLarge,
+        Self::PhotoUnreadable,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -81,6 +90,9 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::AlreadyExists => "already_exists",
             Self::TransitionNotAllowed => "transition_not_allowed",
+            Self::UnsupportedPhotoType => "unsupported_photo_type",
+            Self::PhotoTooLarge => "photo_too_large",
+            Self::PhotoUnreadable => "photo_unreadable",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -95,8 +107,9 @@ impl ErrorCode {
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::AlreadyExists | Self::TransitionNotAllowed => 409,
-            Self::PayloadTooLarge => 413,
-            Self::UnsupportedMediaType => 415,
+            Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
+            Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
+            Self::PhotoUnreadable => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -128,6 +141,15 @@ impl ErrorCode {
             Self::TransitionNotAllowed => (
                 "当前状态下不允许此操作",
                 "This action is not allowed in the current state",
+            ),
+            Self::UnsupportedPhotoType => (
+                "不支持的照片格式，请使用 JPEG、PNG 或 WebP",
+                "Unsupported photo type: use JPEG, PNG or WebP",
+            ),
+            Self::PhotoTooLarge => ("照片过大", "The photo is too large"),
+            Self::PhotoUnreadable => (
+                "照片已损坏或无法识别",
+                "The photo is corrupt or cannot be read",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
