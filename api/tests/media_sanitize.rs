@@ -12,7 +12,15 @@ use exif::experimental::Writer;
 use exif::{Field, In, Rational, Tag, Value};
 use image::ImageEncoder as _;
 use qingling_api::ErrorCode;
-use qingling_api::media::{PhotoLimits, PhotoType, hamming, sanitize};
+use qingling_api::media::{JpegDecoder, PhotoLimits, PhotoType, hamming, sanitize};
+
+/// Both JPEG decoders, each with the default limits.
+fn both_decoders() -> [PhotoLimits; 2] {
+    [JpegDecoder::Turbo, JpegDecoder::Conservative].map(|jpeg_decoder| PhotoLimits {
+        jpeg_decoder,
+        ..PhotoLimits::default()
+    })
+}
 
 const W: u32 = 1200;
 const H: u32 = 800;
@@ -214,7 +222,13 @@ fn media_phone_jpeg_comes_out_upright_with_no_metadata() {
         assert!(in_markers.contains(&m), "input lacks marker {m:02X}");
     }
 
-    let photo = sanitize(&input, &PhotoLimits::default()).unwrap();
+    for limits in both_decoders() {
+        phone_jpeg_is_clean(&input, &limits);
+    }
+}
+
+fn phone_jpeg_is_clean(input: &[u8], limits: &PhotoLimits) {
+    let photo = sanitize(input, limits).unwrap();
     assert_eq!(photo.source_type, PhotoType::Jpeg);
 
     // Nothing an EXIF parser can find, in either copy.
@@ -340,12 +354,15 @@ fn media_every_exif_orientation_is_applied() {
         (7, (h, w), (1, 1)),
         (8, (h, w), (0, 1)),
     ] {
-        let photo = sanitize(&with_metadata(&base, o), &PhotoLimits::default()).unwrap();
-        assert_eq!((photo.width, photo.height), dims, "orientation {o}");
-        let img = decode(&photo.display);
-        let x = if red_corner.0 == 0 { 10 } else { img.0 - 10 };
-        let y = if red_corner.1 == 0 { 10 } else { img.1 - 10 };
-        assert!(near(pixel(&img, x, y), TOP_LEFT), "orientation {o}");
+        for limits in both_decoders() {
+            let photo = sanitize(&with_metadata(&base, o), &limits).unwrap();
+            assert_eq!((photo.width, photo.height), dims, "orientation {o}");
+            let img = decode(&photo.display);
+            let x = if red_corner.0 == 0 { 10 } else { img.0 - 10 };
+            let y = if red_corner.1 == 0 { 10 } else { img.1 - 10 };
+            let got = pixel(&img, x, y);
+            assert!(near(got, TOP_LEFT), "orientation {o}, {limits:?}: {got:?}");
+        }
     }
 }
 
@@ -441,17 +458,36 @@ fn media_random_truncated_and_corrupt_files_are_unreadable() {
     assert_eq!(ErrorCode::PhotoUnreadable.status(), 422);
 
     let jpeg = encode_jpeg(&pattern(W, H), W, H, 90);
-    for cut in [3, 20, 200, jpeg.len() / 3, jpeg.len() / 2, jpeg.len() - 2] {
-        assert_eq!(
-            code_of(&jpeg[..cut], &limits),
-            ErrorCode::PhotoUnreadable,
-            "cut at {cut}"
-        );
-    }
     // JPEG magic followed by noise.
     let mut fake = vec![0xFF, 0xD8, 0xFF, 0xE0];
     fake.extend_from_slice(&noise);
-    assert_eq!(code_of(&fake, &limits), ErrorCode::PhotoUnreadable);
+    // A real header whose scan data is replaced by noise, closed by a proper end marker.
+    let sos = jpeg.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap();
+    let mut garbled = jpeg[..sos + 14].to_vec();
+    garbled.extend(
+        noise
+            .iter()
+            .map(|&b| if b == 0xFF { 0 } else { b })
+            .take(20_000),
+    );
+    garbled.extend_from_slice(&[0xFF, 0xD9]);
+    for limits in both_decoders() {
+        for cut in [3, 20, 200, jpeg.len() / 3, jpeg.len() / 2, jpeg.len() - 2] {
+            let code = code_of(&jpeg[..cut], &limits);
+            assert_eq!(code, ErrorCode::PhotoUnreadable, "cut at {cut}");
+        }
+        assert_eq!(code_of(&fake, &limits), ErrorCode::PhotoUnreadable);
+        // Garbled entropy data may decode to garbage pixels or be refused; never a panic or a
+        // pass-through.
+        match sanitize(&garbled, &limits) {
+            Ok(p) => assert!(
+                !p.display
+                    .windows(64)
+                    .any(|w| w == &garbled[sos + 14..sos + 78])
+            ),
+            Err(e) => assert_eq!(e.code, ErrorCode::PhotoUnreadable),
+        }
+    }
     // PNG and WebP magic followed by noise, and cut-off ones.
     let mut fake_png = b"\x89PNG\r\n\x1a\n".to_vec();
     fake_png.extend_from_slice(&noise);
@@ -546,7 +582,6 @@ fn jpeg_claiming(w: u16, h: u16) -> Vec<u8> {
 
 #[test]
 fn media_decompression_bombs_are_refused_fast_without_decoding() {
-    let limits = PhotoLimits::default();
     for (name, bomb) in [
         ("png 50000x50000", png_claiming(50_000, 50_000)),
         ("png 20000x20000 (400 MP)", png_claiming(20_000, 20_000)),
@@ -555,15 +590,17 @@ fn media_decompression_bombs_are_refused_fast_without_decoding() {
         ("jpeg 10000x10000 (100 MP)", jpeg_claiming(10_000, 10_000)),
     ] {
         assert!(bomb.len() < 1024, "{name} is a small file");
-        let start = Instant::now();
-        let e = sanitize(&bomb, &limits).unwrap_err();
-        let took = start.elapsed();
-        assert_eq!(e.code, ErrorCode::PhotoTooLarge, "{name}");
-        assert_eq!(e.code.as_str(), "photo_too_large");
-        assert_eq!(e.code.status(), 413);
-        // Allocating and filling 7.5 GB would take seconds; a header check takes microseconds.
-        assert!(took < Duration::from_millis(50), "{name} took {took:?}");
-        println!("{name}: refused in {took:?}");
+        for limits in both_decoders() {
+            let start = Instant::now();
+            let e = sanitize(&bomb, &limits).unwrap_err();
+            let took = start.elapsed();
+            assert_eq!(e.code, ErrorCode::PhotoTooLarge, "{name}");
+            assert_eq!(e.code.as_str(), "photo_too_large");
+            assert_eq!(e.code.status(), 413);
+            // Allocating and filling 7.5 GB would take seconds; a header check, microseconds.
+            assert!(took < Duration::from_millis(50), "{name} took {took:?}");
+            println!("{name} ({:?}): refused in {took:?}", limits.jpeg_decoder);
+        }
     }
     // The process never grew anywhere near the claimed sizes.
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

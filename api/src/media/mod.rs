@@ -26,7 +26,8 @@ pub use encode::JPEG_QUALITY;
 pub use orient::Orientation;
 pub use phash::hamming;
 pub use sanitize::{
-    DISPLAY_EDGE, PhotoLimits, SanitizedPhoto, StageTimes, THUMB_EDGE, sanitize, sanitize_timed,
+    DISPLAY_EDGE, JpegDecoder, PhotoLimits, SanitizedPhoto, StageTimes, THUMB_EDGE, sanitize,
+    sanitize_timed,
 };
 pub use sniff::PhotoType;
 pub use vault::{PhotoVault, Variant};
