@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, black_box};
 use qingling_api::media::{
-    BlobStore, LocalBlobStore, PhotoLimits, PhotoVault, StageTimes, Variant, sanitize,
+    BlobStore, JpegDecoder, LocalBlobStore, PhotoLimits, PhotoVault, StageTimes, Variant, sanitize,
     sanitize_timed,
 };
 use qingling_crypto::{KeyRing, MasterKey};
@@ -102,6 +102,13 @@ fn criterion_benches(c: &mut Criterion, bytes: &[u8]) {
     group.bench_function("sanitize_total", |b| {
         b.iter(|| sanitize(black_box(bytes), &limits))
     });
+    let turbo = PhotoLimits {
+        jpeg_decoder: JpegDecoder::Turbo,
+        ..limits
+    };
+    group.bench_function("sanitize_total_turbo_decoder", |b| {
+        b.iter(|| sanitize(black_box(bytes), &turbo))
+    });
     type Pick = fn(&StageTimes) -> Duration;
     let stages: [(&str, Pick); 5] = [
         ("stage_decode", |t| t.decode),
@@ -140,8 +147,7 @@ fn criterion_benches(c: &mut Criterion, bytes: &[u8]) {
 }
 
 /// Ours: sanitize, then seal and durably store both copies, CPU ms per photo.
-fn ours_cpu_ms(bytes: &[u8], iterations: u32) -> f64 {
-    let limits = PhotoLimits::default();
+fn ours_cpu_ms(bytes: &[u8], iterations: u32, limits: PhotoLimits) -> f64 {
     let dir = tempfile::tempdir().expect("tempdir");
     let vault = vault(dir.path());
     let run = || {
@@ -189,36 +195,53 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn side_by_side(path: &std::path::Path, bytes: &[u8]) {
-    const ROUNDS: usize = 3;
+    const ROUNDS: usize = 6;
     const ITERATIONS: u32 = 10;
-    let mut ours = Vec::new();
-    let mut peer = Vec::new();
+    let turbo = PhotoLimits {
+        jpeg_decoder: JpegDecoder::Turbo,
+        ..PhotoLimits::default()
+    };
+    let (mut ours, mut with_turbo, mut peer, mut ratios) = (vec![], vec![], vec![], vec![]);
     println!(
-        "\n== CPU per photo, {} ({} bytes), {ROUNDS} interleaved rounds of {ITERATIONS}",
+        "\n== CPU per photo, {} ({} bytes), {ROUNDS} rounds of {ITERATIONS}, order alternating",
         path.display(),
         bytes.len()
     );
     for round in 0..ROUNDS {
-        let o = ours_cpu_ms(bytes, ITERATIONS);
-        println!("round {round}: qingling (sanitize + seal + store both) {o:.1} ms");
-        ours.push(o);
-        match pillow_cpu_ms(path, ITERATIONS) {
+        let pillow = || match pillow_cpu_ms(path, ITERATIONS) {
             Ok((ms, line)) => {
                 println!("round {round}: pillow peer {ms:.1} ms  {line}");
-                peer.push(ms);
+                Some(ms)
             }
-            Err(e) => println!("round {round}: pillow peer could not run: {e}"),
+            Err(e) => {
+                println!("round {round}: pillow peer could not run: {e}");
+                None
+            }
+        };
+        let p_first = if round % 2 == 1 { pillow() } else { None };
+        let o = ours_cpu_ms(bytes, ITERATIONS, PhotoLimits::default());
+        println!("round {round}: qingling (sanitize + seal + store both) {o:.1} ms");
+        let t = ours_cpu_ms(bytes, ITERATIONS, turbo);
+        println!("round {round}: qingling with the libjpeg-turbo-rs decoder {t:.1} ms");
+        let p = if round % 2 == 0 { pillow() } else { p_first };
+        ours.push(o);
+        with_turbo.push(t);
+        if let Some(p) = p {
+            peer.push(p);
+            ratios.push(o / p);
         }
     }
-    let o = median(ours);
-    print!("median: qingling {o:.1} ms of CPU per photo");
+    let (o, t) = (median(ours), median(with_turbo));
+    print!(
+        "median: qingling {o:.1} ms of CPU per photo ({t:.1} ms with libjpeg-turbo-rs decoding)"
+    );
     if peer.is_empty() {
         println!();
     } else {
-        let p = median(peer);
         println!(
-            ", pillow {p:.1} ms: qingling costs {:.0} % of the peer",
-            o / p * 100.0
+            ", pillow {:.1} ms; median per-round ratio qingling/pillow {:.0} %",
+            median(peer),
+            median(ratios) * 100.0
         );
     }
 }
@@ -275,6 +298,16 @@ fn main() {
     }
     let path = photo(4000, 3000);
     let bytes = std::fs::read(&path).expect("read photo");
+    if let Some(other) = std::env::var_os("QINGLING_PHOTO_DECODERS") {
+        // "1" for the generated photo, or the path of another JPEG.
+        let other = if other == "1" {
+            bytes
+        } else {
+            std::fs::read(other).expect("read")
+        };
+        decoder_cpu(&other);
+        return;
+    }
     let p = sanitize(&bytes, &PhotoLimits::default()).expect("sanitize");
     println!(
         "input {}x{} {} bytes -> display {}x{} {} bytes, thumb {}x{} {} bytes",
@@ -298,4 +331,38 @@ fn main() {
         ("12 MP JPEG 4000x3000", path),
         ("48 MP JPEG 8000x6000", photo(8000, 6000)),
     ]);
+}
+
+/// CPU ms per decode of `bytes` at half scale, by decoder and setting (diagnostic; run with
+/// `QINGLING_PHOTO_DECODERS=1`).
+fn decoder_cpu(bytes: &[u8]) {
+    let time = |name: &str, f: &dyn Fn()| {
+        f();
+        let start = process_cpu_ms();
+        for _ in 0..10 {
+            f();
+        }
+        println!("{name}: {:.1} ms CPU", (process_cpu_ms() - start) / 10.0);
+    };
+    for _ in 0..2 {
+        time("jpeg-decoder half", &|| {
+            let mut d = jpeg_decoder::Decoder::new(bytes);
+            d.scale(2000, 1500).expect("scale");
+            black_box(d.decode().expect("decode"));
+        });
+        time("libjpeg-turbo-rs half, defaults", &|| {
+            let mut d = libjpeg_turbo_rs::Decoder::new(bytes).expect("new");
+            d.set_scale(libjpeg_turbo_rs::ScalingFactor::try_new(1, 2).expect("scale"));
+            black_box(d.decode_image().expect("decode"));
+        });
+        time("libjpeg-turbo-rs half, strict + limits", &|| {
+            let mut d = libjpeg_turbo_rs::Decoder::new(bytes).expect("new");
+            d.set_max_pixels(50_000_000);
+            d.set_max_memory(500_000_000);
+            d.set_stop_on_warning(true);
+            d.set_lenient(false);
+            d.set_scale(libjpeg_turbo_rs::ScalingFactor::try_new(1, 2).expect("scale"));
+            black_box(d.decode_image().expect("decode"));
+        });
+    }
 }

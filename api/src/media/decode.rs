@@ -1,6 +1,6 @@
 //! Turns accepted bytes into RGB pixels, at no more resolution than the display copy needs.
 //!
-//! JPEG goes through `libjpeg-turbo-rs` (or, by choice, `jpeg-decoder`), both of which decode at
+//! JPEG goes through `jpeg-decoder` (or, by choice, `libjpeg-turbo-rs`), both of which decode at
 //! 1/2, 1/4 or 1/8 scale by running a smaller inverse DCT: a 12-megapixel photo decoded straight
 //! to ~2000 px costs about a quarter less than a full decode and a quarter of the memory. PNG and WebP go through the `image` crate with
 //! its allocation limits set. Sizes are checked against [`PhotoLimits`] from the headers before
