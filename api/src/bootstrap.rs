@@ -28,7 +28,8 @@ pub fn open(settings: Settings) -> anyhow::Result<AppContext> {
         }
     }
     let ring = keys::load_keyring(&settings)?;
-    let blobs: Arc<dyn BlobStore> = Arc::new(LocalBlobStore::new(settings.data_dir.join("blobs"))?);
+    let blobs: Arc<dyn BlobStore> =
+        Arc::new(LocalBlobStore::open(settings.data_dir.join("blobs"))?);
     remove_orphan_blobs(&pool, blobs.as_ref())?;
     AppContext::new(settings, pool, ring, blobs)
 }

@@ -360,8 +360,8 @@ async fn bad_uploads_get_a_problem_and_leave_nothing_stored() {
         (
             "random bytes",
             vec![b"definitely not an image at all".repeat(10)],
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_photo_type",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo_unreadable",
         ),
         (
             "HEIC",
@@ -372,8 +372,8 @@ async fn bad_uploads_get_a_problem_and_leave_nothing_stored() {
         (
             "polyglot",
             vec![polyglot],
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_photo_type",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo_unreadable",
         ),
         (
             "bomb",

@@ -1,26 +1,43 @@
-//! Where photo bytes live. The local store is the default; an S3-compatible store can implement
-//! the same trait.
+//! Where encrypted photo bytes live: a content-addressed blob store behind a trait, with a local
+//! folder as the default and room for an S3-compatible store at scale.
 //!
-//! The local store is content-addressed (a blob's key is the SHA-256 of its bytes) and durable:
-//! a blob is written to a temporary name, fsynced, renamed into place and its folder fsynced
-//! before `put` returns — so a database row that names it is never committed ahead of its bytes.
+//! The key of a blob is the SHA-256 of its bytes, so a key names exactly one content, a read can
+//! verify what it got, and a half-written or bit-rotted file is detected instead of served.
+//!
+//! Durability order: [`BlobStore::put`] returns only once the bytes are on disk under their final
+//! name, so a caller that commits its database row afterwards never references a missing blob.
+//! A crash between the two leaves an unreferenced blob, which [`BlobStore::remove_orphans`]
+//! deletes at the next start-up.
+//!
+//! All methods block on file I/O: call them from the blocking pool (`spawn_blocking`,
+//! `AppContext::db`/`cpu`), never on the async executor.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
-/// Storage for immutable blobs.
-pub trait BlobStore: Send + Sync + std::fmt::Debug {
-    /// Stores bytes durably and returns their key.
+/// Storage of immutable, content-addressed blobs.
+pub trait BlobStore: Send + Sync {
+    /// Stores `bytes` durably and returns their key (SHA-256, lower-case hex). Storing the same
+    /// bytes twice is harmless and returns the same key.
     fn put(&self, bytes: &[u8]) -> io::Result<String>;
-    /// Reads a blob, checking it still hashes to its key.
+
+    /// The bytes stored under `key`, verified against it: `NotFound` when absent, `InvalidData`
+    /// when the stored bytes no longer hash to the key.
     fn get(&self, key: &str) -> io::Result<Vec<u8>>;
-    /// Deletes a blob (missing is fine).
+
+    /// Removes the blob; removing an absent one is not an error.
     fn delete(&self, key: &str) -> io::Result<()>;
-    /// Deletes blobs no row references and stale temporary files, older than `older_than`.
+
+    /// Every key in the store.
+    fn list_keys(&self) -> io::Result<Vec<String>>;
+
+    /// Deletes blobs that no database row references (`is_referenced` says which are) and
+    /// leftovers of interrupted writes, when older than `older_than` — younger ones may belong
+    /// to an upload whose row is about to be committed. Returns how many were deleted.
     fn remove_orphans(
         &self,
         is_referenced: &dyn Fn(&str) -> bool,
@@ -28,79 +45,120 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
     ) -> io::Result<usize>;
 }
 
-/// Blobs in a local folder: `<root>/ab/cd/<sha256 hex>`.
+/// A well-formed key: 64 lower-case hex digits. Anything else (`..`, `/`, upper case) is refused
+/// before it comes near a path.
+pub fn is_valid_key(key: &str) -> bool {
+    key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The SHA-256 of `bytes` as a key.
+pub fn key_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Prefix of files being written; never a valid key, so listings skip them.
+const TEMP_PREFIX: &str = ".tmp-";
+
+/// Blobs in a local folder (by default `<data_dir>/blobs`), fanned out as `ab/cd/abcd…` so no
+/// directory grows past a few thousand entries.
 #[derive(Debug, Clone)]
 pub struct LocalBlobStore {
     root: PathBuf,
 }
 
-fn valid_key(key: &str) -> bool {
-    key.len() == 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
 impl LocalBlobStore {
-    /// Opens (and creates) the folder.
-    pub fn new(root: PathBuf) -> io::Result<Self> {
-        fs::create_dir_all(root.join("tmp"))?;
+    /// Opens (creating if needed) the store in `root`.
+    pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
+        let root = root.into();
+        fs::create_dir_all(&root)?;
         Ok(Self { root })
     }
 
-    fn path(&self, key: &str) -> io::Result<PathBuf> {
-        if !valid_key(key) {
+    /// The folder the store lives in.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn dir_of(&self, key: &str) -> PathBuf {
+        self.root.join(&key[..2]).join(&key[2..4])
+    }
+
+    fn path_of(&self, key: &str) -> io::Result<PathBuf> {
+        if !is_valid_key(key) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "not a blob key",
             ));
         }
-        Ok(self.root.join(&key[..2]).join(&key[2..4]).join(key))
+        Ok(self.dir_of(key).join(key))
     }
 
-    fn old_enough(path: &Path, older_than: Duration) -> bool {
-        fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .is_some_and(|age| age >= older_than)
+    /// Creates the fan-out folders of `dir`, syncing each parent whose entry list changed so the
+    /// new folder itself survives a power cut.
+    fn ensure_dir(&self, dir: &Path) -> io::Result<()> {
+        if dir.is_dir() {
+            return Ok(());
+        }
+        let mut created = Vec::new();
+        let mut cur = dir;
+        while !cur.is_dir() && cur != self.root {
+            created.push(cur.to_path_buf());
+            cur = match cur.parent() {
+                Some(p) => p,
+                None => break,
+            };
+        }
+        for d in created.iter().rev() {
+            match fs::create_dir(d) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+            if let Some(parent) = d.parent() {
+                sync_dir(parent)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The fan-out leaf folders (`ab/cd`).
+    fn leaf_dirs(&self) -> io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        for first in subdirs(&self.root)? {
+            out.extend(subdirs(&first)?);
+        }
+        Ok(out)
     }
 }
 
 impl BlobStore for LocalBlobStore {
     fn put(&self, bytes: &[u8]) -> io::Result<String> {
-        let key = hex::encode(Sha256::digest(bytes));
-        let path = self.path(&key)?;
-        if path.exists() {
-            return Ok(key);
+        let key = key_of(bytes);
+        let dir = self.dir_of(&key);
+        let path = dir.join(&key);
+        self.ensure_dir(&dir)?;
+        let temp = dir.join(format!(
+            "{TEMP_PREFIX}{}",
+            hex::encode(rand::random::<[u8; 8]>())
+        ));
+        let written = (|| {
+            let mut file = File::options().write(true).create_new(true).open(&temp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            drop(file);
+            fs::rename(&temp, &path)?;
+            sync_dir(&dir)
+        })();
+        if written.is_err() {
+            // Best effort; a leftover is removed by `remove_orphans`.
+            let _ = fs::remove_file(&temp);
         }
-        let dir = path
-            .parent()
-            .ok_or_else(|| io::Error::other("blob path has no folder"))?;
-        fs::create_dir_all(dir)?;
-        let tmp = self
-            .root
-            .join("tmp")
-            .join(format!("{}.{}", key, uuid::Uuid::new_v4().simple()));
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        let written = f.write_all(bytes).and_then(|_| f.sync_all());
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
-        }
-        drop(f);
-        fs::rename(&tmp, &path)?;
-        sync_dir(dir)?;
-        Ok(key)
+        written.map(|()| key)
     }
 
     fn get(&self, key: &str) -> io::Result<Vec<u8>> {
-        let bytes = fs::read(self.path(key)?)?;
-        if hex::encode(Sha256::digest(&bytes)) != key {
+        let bytes = fs::read(self.path_of(key)?)?;
+        if key_of(&bytes) != key {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "blob does not match its key",
@@ -110,10 +168,24 @@ impl BlobStore for LocalBlobStore {
     }
 
     fn delete(&self, key: &str) -> io::Result<()> {
-        match fs::remove_file(self.path(key)?) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        match fs::remove_file(self.path_of(key)?) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
         }
+    }
+
+    fn list_keys(&self) -> io::Result<Vec<String>> {
+        let mut keys = Vec::new();
+        for dir in self.leaf_dirs()? {
+            for entry in fs::read_dir(&dir)? {
+                let name = entry?.file_name();
+                if let Some(name) = name.to_str().filter(|n| is_valid_key(n)) {
+                    keys.push(name.to_owned());
+                }
+            }
+        }
+        keys.sort_unstable();
+        Ok(keys)
     }
 
     fn remove_orphans(
@@ -121,29 +193,29 @@ impl BlobStore for LocalBlobStore {
         is_referenced: &dyn Fn(&str) -> bool,
         older_than: Duration,
     ) -> io::Result<usize> {
+        let now = SystemTime::now();
+        let old_enough = |path: &Path| -> io::Result<bool> {
+            let modified = fs::metadata(path)?.modified()?;
+            Ok(now
+                .duration_since(modified)
+                .is_ok_and(|age| age >= older_than))
+        };
         let mut removed = 0;
-        for entry in fs::read_dir(self.root.join("tmp"))? {
-            let p = entry?.path();
-            if Self::old_enough(&p, older_than) {
-                fs::remove_file(&p)?;
-                removed += 1;
-            }
-        }
-        for a in fs::read_dir(&self.root)? {
-            let a = a?;
-            if !a.file_type()?.is_dir() || a.file_name() == "tmp" {
-                continue;
-            }
-            for b in fs::read_dir(a.path())? {
-                for f in fs::read_dir(b?.path())? {
-                    let p = f?.path();
-                    let Some(key) = p.file_name().and_then(|n| n.to_str()).map(str::to_owned)
-                    else {
-                        continue;
-                    };
-                    if valid_key(&key) && Self::old_enough(&p, older_than) && !is_referenced(&key) {
-                        fs::remove_file(&p)?;
-                        removed += 1;
+        for dir in self.leaf_dirs()? {
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let name = entry.file_name();
+                let Some(name) = name.to_str() else { continue };
+                let orphan = if name.starts_with(TEMP_PREFIX) {
+                    true
+                } else {
+                    is_valid_key(name) && !is_referenced(name)
+                };
+                if orphan && old_enough(&entry.path())? {
+                    match fs::remove_file(entry.path()) {
+                        Ok(()) => removed += 1,
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(e),
                     }
                 }
             }
@@ -152,30 +224,22 @@ impl BlobStore for LocalBlobStore {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Makes a folder's entry list (a rename, a new file) durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
 
-    #[test]
-    fn put_get_verify_and_orphans() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalBlobStore::new(dir.path().to_path_buf()).unwrap();
-        let key = store.put(b"hello").unwrap();
-        assert_eq!(store.get(&key).unwrap(), b"hello");
-        assert_eq!(
-            fs::read_dir(dir.path().join("tmp")).unwrap().count(),
-            0,
-            "no temp left"
-        );
-        let path = store.path(&key).unwrap();
-        fs::write(&path, b"hellp").unwrap();
-        assert!(store.get(&key).is_err(), "a changed byte is detected");
-        let kept = store.put(b"kept").unwrap();
-        let n = store
-            .remove_orphans(&|k| k == kept, Duration::ZERO)
-            .unwrap();
-        assert_eq!(n, 1);
-        assert!(store.get(&kept).is_ok());
-        assert!(store.get("../etc/passwd").is_err());
+/// The two-hex-digit subfolders of `dir`; other entries are not the store's.
+fn subdirs(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let is_fanout = entry.file_name().to_str().is_some_and(|n| {
+            n.len() == 2 && n.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        });
+        if is_fanout && entry.file_type()?.is_dir() {
+            out.push(entry.path());
+        }
     }
+    Ok(out)
 }

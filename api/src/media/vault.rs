@@ -1,92 +1,121 @@
-//! Photos encrypted at rest: each variant of each photo is sealed with a fresh data key bound to
-//! the enterprise and the photo (`photo:<id>:<variant>`), then stored in the blob store. A blob
-//! copied to another photo's row does not open. The methods do blocking file I/O: call them off
-//! the async executor.
+//! Photos encrypted at rest: a sanitised JPEG is sealed with the enterprise's photo key (see the
+//! crypto crate's README) before it reaches the blob store, so a copied blob folder or a bucket
+//! left public shows no picture. The associated data binds each blob to its enterprise, photo and
+//! variant: a blob swapped under another photo's row does not open.
+//!
+//! Blocking: sealing a display copy takes about a millisecond and the store fsyncs; callers run
+//! these methods on the blocking pool (`spawn_blocking`, `AppContext::cpu`), never on the async
+//! executor.
 
+use std::fmt;
 use std::sync::Arc;
 
-use qingling_crypto::{BLOB_OVERHEAD, Context, KeyRing};
+use qingling_crypto::{Context, KeyRing};
 
 use super::blob::BlobStore;
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 
-/// Which copy of a photo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which stored copy of a photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Variant {
-    /// Long edge ≤ 2048 px.
+    /// The display copy (long edge at most 2048 px).
     Display,
-    /// Long edge 320 px.
+    /// The thumbnail (long edge 320 px).
     Thumb,
 }
 
 impl Variant {
-    fn as_str(self) -> &'static str {
+    /// The name used in the record id of the encryption context and in URLs (`?size=thumb`).
+    pub fn as_str(self) -> &'static str {
         match self {
-            Variant::Display => "display",
-            Variant::Thumb => "thumb",
+            Self::Display => "display",
+            Self::Thumb => "thumb",
         }
     }
 }
 
-/// Encrypting photo storage.
-#[derive(Debug)]
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Encrypts photos into a [`BlobStore`] and decrypts them back out.
+#[derive(Clone)]
 pub struct PhotoVault {
-    store: Arc<dyn BlobStore>,
-    keys: Arc<KeyRing>,
+    /// Where the sealed bytes go.
+    pub store: Arc<dyn BlobStore>,
+    /// The key ring that seals and opens them.
+    pub keys: Arc<KeyRing>,
+}
+
+impl fmt::Debug for PhotoVault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PhotoVault").finish_non_exhaustive()
+    }
+}
+
+fn record_id(photo_id: &str, variant: Variant) -> String {
+    format!("photo:{photo_id}:{variant}")
 }
 
 impl PhotoVault {
-    /// A vault over a blob store.
+    /// A vault over `store`, sealing with `keys`.
     pub fn new(store: Arc<dyn BlobStore>, keys: Arc<KeyRing>) -> Self {
         Self { store, keys }
     }
 
-    /// Encrypts and stores one variant; returns the blob key.
+    /// Seals `jpeg` for (`enterprise_id`, `photo_id`, `variant`) and stores it durably; returns
+    /// the blob key to record in the photo's row. Blocking.
     pub fn store(
         &self,
         enterprise_id: &str,
         photo_id: &str,
         variant: Variant,
-        mut jpeg: Vec<u8>,
-    ) -> AppResult<String> {
-        let record = format!("photo:{photo_id}:{}", variant.as_str());
-        jpeg.reserve(BLOB_OVERHEAD);
+        jpeg: Vec<u8>,
+    ) -> Result<String, AppError> {
+        let record = record_id(photo_id, variant);
+        let ctx = Context {
+            enterprise_id,
+            record_id: &record,
+        };
         let sealed = self
             .keys
-            .seal_blob(
-                &Context {
-                    enterprise_id,
-                    record_id: &record,
-                },
-                jpeg,
-            )
+            .seal_blob(&ctx, jpeg)
             .map_err(|e| AppError::internal(anyhow::anyhow!("sealing a photo: {e}")))?;
-        self.store.put(&sealed).map_err(AppError::internal)
+        self.store
+            .put(&sealed)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("storing a photo blob: {e}")))
     }
 
-    /// Loads and decrypts one variant.
+    /// Loads the blob `key` and opens it for (`enterprise_id`, `photo_id`, `variant`); fails
+    /// (500, cause logged) if it is missing, damaged, or was sealed for anything else. Blocking.
     pub fn load(
         &self,
         enterprise_id: &str,
         photo_id: &str,
         variant: Variant,
         key: &str,
-    ) -> AppResult<Vec<u8>> {
-        let record = format!("photo:{photo_id}:{}", variant.as_str());
-        let sealed = self.store.get(key).map_err(AppError::internal)?;
+    ) -> Result<Vec<u8>, AppError> {
+        let sealed = self
+            .store
+            .get(key)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("reading a photo blob: {e}")))?;
+        let record = record_id(photo_id, variant);
+        let ctx = Context {
+            enterprise_id,
+            record_id: &record,
+        };
         self.keys
-            .open_blob(
-                &Context {
-                    enterprise_id,
-                    record_id: &record,
-                },
-                sealed,
-            )
-            .map_err(|e| AppError::internal(anyhow::anyhow!("opening a photo: {e}")))
+            .open_blob(&ctx, sealed)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("opening a photo blob: {e}")))
     }
 
-    /// Removes a stored blob.
-    pub fn remove(&self, key: &str) -> std::io::Result<()> {
-        self.store.delete(key)
+    /// Deletes a stored blob, e.g. when the transaction that would have referenced it failed.
+    /// Blocking.
+    pub fn delete(&self, key: &str) -> Result<(), AppError> {
+        self.store
+            .delete(key)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("deleting a photo blob: {e}")))
     }
 }

@@ -31,7 +31,7 @@ impl Prepared {
 pub async fn prepare(ctx: &AppContext, uploads: Vec<Vec<u8>>) -> AppResult<Prepared> {
     let mut photos = Vec::with_capacity(uploads.len());
     for bytes in uploads {
-        let limits = ctx.photo_limits.clone();
+        let limits = ctx.photo_limits;
         photos.push(ctx.cpu(move || sanitize::sanitize(&bytes, &limits)).await?);
     }
     Ok(Prepared { photos })
@@ -57,9 +57,9 @@ pub async fn store(
         let mut rows = Vec::with_capacity(prepared.photos.len());
         for (position, p) in prepared.photos.into_iter().enumerate() {
             let id = uuid::Uuid::new_v4().to_string();
-            let display_bytes = p.display_jpeg.len() as i64;
-            let display_key = vault.store(&enterprise_id, &id, Variant::Display, p.display_jpeg)?;
-            let thumb_key = vault.store(&enterprise_id, &id, Variant::Thumb, p.thumb_jpeg)?;
+            let display_bytes = p.display.len() as i64;
+            let display_key = vault.store(&enterprise_id, &id, Variant::Display, p.display)?;
+            let thumb_key = vault.store(&enterprise_id, &id, Variant::Thumb, p.thumb)?;
             rows.push(PhotoRow {
                 id,
                 enterprise_id: enterprise_id.clone(),
@@ -91,7 +91,7 @@ pub async fn discard(ctx: &AppContext, rows: &[PhotoRow]) {
         .collect();
     let _ = tokio::task::spawn_blocking(move || {
         for k in keys {
-            if let Err(e) = vault.remove(&k) {
+            if let Err(e) = vault.delete(&k) {
                 tracing::warn!(error = %e, "could not remove an uncommitted photo blob");
             }
         }
