@@ -60,7 +60,8 @@ pub async fn appeal_as_reporter(
     let user_id = actor.user_id.clone();
     ctx.db(move |conn| {
         let report = reports::find(conn, &report_id)?.ok_or_else(AppError::not_found)?;
-        let mine = hex::encode(keys.blind_index(&report.enterprise_id, &user_id));
+        let mine =
+            crate::services::identity::reporter_index(&keys, &report.enterprise_id, &user_id);
         if report.reporter_index.as_deref() != Some(mine.as_str()) {
             return Err(AppError::not_found());
         }

@@ -13,6 +13,7 @@ use chrono::Duration;
 
 use crate::context::AppContext;
 use crate::domain::Actor;
+use crate::domain::ledger_sheet::escape_cell;
 use crate::domain::reward_policy::{HazardLevel, yuan};
 use crate::domain::reward_state::RewardStatus;
 use crate::error::{AppError, AppResult};
@@ -43,15 +44,6 @@ pub const HEADERS: [&str; 16] = [
 
 /// Most rows one export holds.
 pub const MAX_ROWS: usize = 50_000;
-
-/// Makes a cell safe from formula injection.
-pub fn escape_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
-}
 
 fn cst(t: Option<chrono::NaiveDateTime>) -> String {
     t.map(|t| {
@@ -161,7 +153,7 @@ pub async fn ledger_rows(
                 cst(r.paid_at),
                 r.policy_version.to_string(),
             ];
-            out.push(cells.iter().map(|c| escape_cell(c)).collect());
+            out.push(cells.iter().map(|c| escape_cell(c).into_owned()).collect());
         }
         Ok(out)
     })
@@ -204,19 +196,4 @@ pub async fn xlsx(
         book.save_to_buffer().map_err(AppError::internal)
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_starts_are_escaped_and_nothing_else() {
-        for bad in ["=1+1", "+86", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(escape_cell(bad), format!("'{bad}"));
-        }
-        for ok in ["", "200.00", "报告", "a=b", "'quoted"] {
-            assert_eq!(escape_cell(ok), ok);
-        }
-    }
 }
