@@ -147,6 +147,9 @@ pub struct Settings {
     pub anonymous_limit_per_client: u32,
     /// Largest JSON body accepted, in bytes (`QINGLING_JSON_LIMIT`).
     pub json_limit: usize,
+    /// Memory that photo upload bodies may hold at once, in bytes (`QINGLING_UPLOAD_MEMORY`);
+    /// uploads beyond it wait for room (see `http::upload_budget`).
+    pub upload_memory: u64,
     /// Worker threads of the HTTP server; 0 means one per core (`QINGLING_HTTP_WORKERS`).
     pub http_workers: usize,
     /// Escalation deadlines.
@@ -180,6 +183,7 @@ struct FileSettings {
     receipt_limit_per_client: Option<u32>,
     anonymous_limit_per_client: Option<u32>,
     json_limit: Option<usize>,
+    upload_memory: Option<u64>,
     http_workers: Option<usize>,
     triage_major_deadline: Option<String>,
     triage_deadline: Option<String>,
@@ -340,6 +344,7 @@ impl Settings {
                 64 * 1024,
             )?)
             .map_err(|_| ConfigError::new("QINGLING_JSON_LIMIT: too large"))?,
+            upload_memory: number("UPLOAD_MEMORY", file.upload_memory, 256 * 1024 * 1024)?,
             http_workers: usize::try_from(number(
                 "HTTP_WORKERS",
                 file.http_workers.map(|v| v as u64),

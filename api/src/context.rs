@@ -9,9 +9,11 @@ use tracing::Instrument;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::http::metrics::Metrics;
+use crate::http::upload_budget::UploadBudget;
 use crate::media::sanitize::PhotoLimits;
 use crate::media::vault::PhotoVault;
 use crate::services::limits::{LoginLimits, PhoneLimits};
+use crate::services::submission::MAX_PHOTOS;
 use crate::services::tokens::TokenIssuer;
 use crate::store::{DbConn, DbPool};
 use qingling_crypto::KeyRing;
@@ -37,6 +39,8 @@ pub struct AppContext {
     pub photo_limits: PhotoLimits,
     /// Bounds CPU-heavy work (Argon2, image decoding) to the cores the machine has.
     pub cpu_slots: Arc<Semaphore>,
+    /// Room for upload bodies held in memory at once (see [`UploadBudget`]).
+    pub uploads: UploadBudget,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
 }
@@ -67,6 +71,8 @@ impl AppContext {
             settings.login_limit_per_client,
         ));
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let photo_limits = PhotoLimits::default();
+        let uploads = UploadBudget::new(settings.upload_memory, max_submission_body(&photo_limits));
         Ok(Self {
             settings: Arc::new(settings),
             pool,
@@ -75,8 +81,9 @@ impl AppContext {
             login_limits,
             phone_limits,
             vault,
-            photo_limits: PhotoLimits::default(),
+            photo_limits,
             cpu_slots: Arc::new(Semaphore::new(cores)),
+            uploads,
             metrics: Arc::new(Metrics::new()?),
         })
     }
@@ -121,4 +128,11 @@ impl AppContext {
         .await
         .map_err(AppError::internal)?
     }
+}
+
+/// The largest multipart body a report submission may be: five photos at the size limit, plus
+/// a megabyte for the `report` JSON part and the part headers.
+fn max_submission_body(limits: &PhotoLimits) -> u64 {
+    let photos = u64::try_from(MAX_PHOTOS * limits.max_bytes).unwrap_or(u64::MAX);
+    photos.saturating_add(1024 * 1024)
 }

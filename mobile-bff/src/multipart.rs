@@ -1,9 +1,14 @@
 //! Reading a report submission: one `report` part (JSON) and 1–5 `photo` parts, with limits
-//! enforced while the bytes stream in, so an oversized or endless upload is cut off early.
+//! enforced while the bytes stream in, so an oversized or endless upload is cut off early, and
+//! room for the body reserved in the shared upload budget before a byte is read.
 
 use actix_multipart::Multipart;
+use actix_web::HttpRequest;
+use actix_web::http::header::CONTENT_LENGTH;
 use futures_util::TryStreamExt;
+use qingling_api::AppContext;
 use qingling_api::error::{AppError, ErrorCode};
+use qingling_api::http::upload_budget::UploadPermit;
 use qingling_api::services::submission::{MAX_PHOTOS, ReportInput};
 
 /// Largest `report` JSON part.
@@ -16,15 +21,29 @@ pub struct Submission {
     pub input: ReportInput,
     /// The `photo` parts' bytes, in order.
     pub photos: Vec<Vec<u8>>,
+    /// The body's room in the upload budget, given back when the submission is dropped.
+    _room: UploadPermit,
 }
 
 fn bad(zh: &str, en: &str) -> AppError {
     AppError::new(ErrorCode::BadMultipart).detail(zh, en)
 }
 
-/// Reads the form. Unknown parts, a missing or repeated `report`, more than five photos, a photo
-/// over `max_photo_bytes` or a malformed stream are refused with a 4xx problem.
-pub async fn read(mut form: Multipart, max_photo_bytes: usize) -> Result<Submission, AppError> {
+/// Reads the form once the upload budget has room for its body. A declared body over the
+/// largest submission, unknown parts, a missing or repeated `report`, more than five photos, a
+/// photo over the size limit or a malformed stream are refused with a 4xx problem.
+pub async fn read(
+    ctx: &AppContext,
+    req: &HttpRequest,
+    mut form: Multipart,
+) -> Result<Submission, AppError> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let room = ctx.uploads.reserve(declared).await?;
+    let max_photo_bytes = ctx.photo_limits.max_bytes;
     let mut input: Option<ReportInput> = None;
     let mut photos: Vec<Vec<u8>> = Vec::new();
     while let Some(mut field) = form
@@ -77,5 +96,9 @@ pub async fn read(mut form: Multipart, max_photo_bytes: usize) -> Result<Submiss
         }
     }
     let input = input.ok_or_else(|| bad("缺少 report 部分", "the report part is missing"))?;
-    Ok(Submission { input, photos })
+    Ok(Submission {
+        input,
+        photos,
+        _room: room,
+    })
 }

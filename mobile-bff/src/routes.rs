@@ -80,7 +80,7 @@ pub async fn submit_report(
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let key = idempotency_key(&req)?;
-    let sub = multipart::read(form, ctx.photo_limits.max_bytes).await?;
+    let sub = multipart::read(&ctx, &req, form).await?;
     let (status, body) = submission::submit(
         &ctx,
         Reporter::Confidential(&user.0),
@@ -110,7 +110,7 @@ pub async fn submit_anonymous_report(
         return Err(AppError::new(ErrorCode::RateLimited));
     }
     let key = idempotency_key(&req)?;
-    let sub = multipart::read(form, ctx.photo_limits.max_bytes).await?;
+    let sub = multipart::read(&ctx, &req, form).await?;
     let (status, body) = submission::submit(
         &ctx,
         Reporter::Anonymous,

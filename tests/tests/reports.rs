@@ -466,6 +466,38 @@ async fn bad_uploads_get_a_problem_and_leave_nothing_stored() {
     );
 }
 
+/// A phone that declares a body larger than any submission can be is refused from its headers,
+/// before the server buffers a byte of it, and the answer says why.
+#[tokio::test]
+async fn a_declared_body_larger_than_any_submission_is_refused_before_it_is_read() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://");
+    let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /m/v1/anonymous-reports HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n--x\r\n",
+        600u64 * 1024 * 1024
+    );
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sock.read_to_end(&mut answer),
+    )
+    .await
+    .expect("answered without waiting for the body")
+    .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("\"code\":\"payload_too_large\""),
+        "{answer}"
+    );
+}
+
 #[tokio::test]
 async fn manager_of_another_enterprise_gets_404_for_the_report_and_its_photos() {
     let app = spawn_app().await;

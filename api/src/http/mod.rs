@@ -7,5 +7,6 @@ pub mod middleware;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod upload_budget;
 
 pub use routes::configure_staff;
