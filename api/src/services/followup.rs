@@ -3,6 +3,7 @@
 //! the role that acted.
 
 use diesel::prelude::*;
+use qingling_crypto::KeyRing;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -208,11 +209,12 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
     })
 }
 
-/// Finds the report a receipt code belongs to. A malformed code and an unknown one answer the
+/// Finds the report a receipt code belongs to: the one lookup behind every receipt route
+/// (follow-up, messages, appeal, reward claim). A malformed code and an unknown one answer the
 /// same 404, after the same work, so the answer says nothing about which codes exist.
-pub fn report_by_receipt(ctx: &AppContext, conn: &mut DbConn, code: &str) -> AppResult<ReportRow> {
+pub fn report_by_receipt(keys: &KeyRing, conn: &mut DbConn, code: &str) -> AppResult<ReportRow> {
     let hash = match qingling_crypto::ReceiptCode::parse(code) {
-        Ok(c) => hex::encode(ctx.keys.receipt_hash(&c)),
+        Ok(c) => hex::encode(keys.receipt_hash(&c)),
         // Hash something of the same shape so both paths cost a lookup.
         Err(_) => "0".repeat(64),
     };
@@ -223,7 +225,7 @@ pub fn report_by_receipt(ctx: &AppContext, conn: &mut DbConn, code: &str) -> App
 pub async fn by_receipt(ctx: &AppContext, req: ReceiptLookup) -> AppResult<FollowUp> {
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
-        let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
+        let report = report_by_receipt(&ctx2.keys, conn, &req.receipt_code)?;
         follow_up(&ctx2, conn, report)
     })
     .await
@@ -346,7 +348,7 @@ pub async fn message_by_receipt(ctx: &AppContext, req: ReceiptMessage) -> AppRes
     let body = message_text(&req.body)?;
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
-        let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
+        let report = report_by_receipt(&ctx2.keys, conn, &req.receipt_code)?;
         post_message(conn, &report, "reporter", "enterprise", None, body)
     })
     .await

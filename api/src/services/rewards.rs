@@ -6,7 +6,7 @@
 //! report's pseudonym, and an anonymous reporter's payout details stay sealed until the payer
 //! marks the reward paid, when the answer to that one request carries them.
 
-use qingling_crypto::{Context, KeyRing, Purpose, ReceiptCode};
+use qingling_crypto::{Context, KeyRing, Purpose};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,6 +18,7 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::admin::enterprise_for;
 use crate::services::audit;
+use crate::services::followup::report_by_receipt;
 use crate::store::pagination::PageRequest;
 use crate::store::reports::{self, ReportRow};
 use crate::store::rewards::{self as store, PolicyRow, RewardChange, RewardRow};
@@ -786,12 +787,10 @@ pub async fn claim_reward(
     payout: String,
 ) -> AppResult<ReporterRewardView> {
     let payout = inputs::text("payout", &payout, 200)?;
-    let code = ReceiptCode::parse(&receipt_code).map_err(|_| AppError::not_found())?;
-    let hash = hex::encode(ctx.keys.receipt_hash(&code));
     let keys = ctx.keys.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
-            let report = reports::find_by_receipt(conn, &hash)?.ok_or_else(AppError::not_found)?;
+            let report = report_by_receipt(&keys, conn, &receipt_code)?;
             if report.mode != "anonymous" {
                 return Err(AppError::new(ErrorCode::TransitionNotAllowed).detail(
                     "实名（保密）举报的奖励通过工资发放，无需领取",
