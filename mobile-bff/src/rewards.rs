@@ -2,7 +2,8 @@
 
 use actix_web::{post, web};
 use qingling_api::AppContext;
-use qingling_api::error::AppError;
+use qingling_api::error::{AppError, ErrorCode};
+use qingling_api::http::extract::ClientAddr;
 use qingling_api::http::problem::Problem;
 use qingling_api::services::rewards::{self, ReporterRewardView};
 use serde::Deserialize;
@@ -26,14 +27,20 @@ impl std::fmt::Debug for RewardClaim {
 }
 
 /// Claim the reward of an anonymous report. A wrong receipt code answers 404 like an unknown
-/// one; a report with nothing to claim (or already claimed) 409.
+/// one; a report with nothing to claim (or already claimed) 409. It spends a receipt lookup like
+/// `/receipt`, so it is no faster way to guess codes.
 #[utoipa::path(tag = "phone", request_body = RewardClaim, responses(
-    (status = 200, body = ReporterRewardView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    (status = 200, body = ReporterRewardView), (status = 400, body = Problem), (status = 404, body = Problem),
+    (status = 409, body = Problem), (status = 429, body = Problem)))]
 #[post("/receipt/reward-claim")]
 pub async fn claim_reward(
     ctx: web::Data<AppContext>,
+    client: ClientAddr,
     body: web::Json<RewardClaim>,
 ) -> Result<web::Json<ReporterRewardView>, AppError> {
+    if !ctx.phone_limits.allow_receipt_lookup(client.0) {
+        return Err(AppError::new(ErrorCode::RateLimited));
+    }
     let RewardClaim {
         receipt_code,
         payout,

@@ -1,17 +1,13 @@
 //! Helpers for the reward and disclosure tests: an enterprise with one user of every role that
-//! handles rewards, and reports written through the store until the intake and triage routes are
-//! on this branch (a confidential report's identity sealed exactly as intake seals it).
+//! handles rewards, and the whole path over HTTP as people take it — a worker's phone submits
+//! (confidential, logged in, or anonymous with the intake code) with a real JPEG, a manager
+//! triages, staff read the reward from the ledger, and the reporter follows up with the receipt
+//! code or logged in.
 
-use qingling_api::domain::{Actor, Role};
-use qingling_api::services::disclosures::{ReporterIdentity, seal_identity};
-use qingling_api::services::rewards::propose_for_accepted;
-use qingling_api::store::reports::{self, ReportRow};
-use qingling_api::store::rewards::RewardRow;
-use qingling_api::store::{time, write_tx};
-use qingling_crypto::ReceiptCode;
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::{TestApp, short_id};
+use crate::{Answer, TestApp, photos};
 
 /// The worker's name, employee number and phone: no staff answer may ever contain them.
 pub const WORKER_NAME: &str = "王铁柱";
@@ -27,8 +23,6 @@ pub struct Person {
     pub id: String,
     /// Access token.
     pub token: String,
-    /// As the services see them.
-    pub actor: Actor,
 }
 
 /// An enterprise with two managers, a principal, two custodians and a worker.
@@ -36,6 +30,8 @@ pub struct Person {
 pub struct Site {
     /// Enterprise id.
     pub enterprise_id: String,
+    /// The code on the enterprise's posters, for anonymous reports.
+    pub intake_code: String,
     /// Safety manager who triages (and so proposes).
     pub manager: Person,
     /// A second safety manager.
@@ -52,17 +48,25 @@ pub struct Site {
 
 async fn person(app: &TestApp, role: &str, ent: &str, extra: Value) -> Person {
     let (u, token) = app.user_with(role, Some(ent), None, extra).await;
-    let id = u["id"].as_str().unwrap().to_owned();
     Person {
-        actor: Actor {
-            user_id: id.clone(),
-            role: Role::parse(role).unwrap(),
-            enterprise_id: Some(ent.to_owned()),
-            jurisdiction: None,
-        },
-        id,
+        id: u["id"].as_str().unwrap().to_owned(),
         token,
     }
+}
+
+/// A worker of the enterprise with the name, employee number and phone of [`WORKER_NAME`].
+pub async fn worker(app: &TestApp, enterprise_id: &str) -> Person {
+    person(
+        app,
+        "worker",
+        enterprise_id,
+        json!({
+            "display_name": WORKER_NAME,
+            "employee_no": WORKER_EMPLOYEE_NO,
+            "phone": WORKER_PHONE,
+        }),
+    )
+    .await
 }
 
 /// Registers an enterprise and its people.
@@ -70,133 +74,167 @@ pub async fn site(app: &TestApp) -> Site {
     let e = app.create_enterprise("steel", "jiangbei/gongyeyuan").await;
     let ent = e["id"].as_str().unwrap().to_owned();
     Site {
+        intake_code: e["intake_code"].as_str().unwrap().to_owned(),
         manager: person(app, "safety_manager", &ent, json!({})).await,
         manager2: person(app, "safety_manager", &ent, json!({})).await,
         principal: person(app, "principal", &ent, json!({})).await,
         custodian1: person(app, "custodian", &ent, json!({"display_name": "保管员甲"})).await,
         custodian2: person(app, "custodian", &ent, json!({"display_name": "保管员乙"})).await,
-        worker: person(
-            app,
-            "worker",
-            &ent,
-            json!({
-                "display_name": WORKER_NAME,
-                "employee_no": WORKER_EMPLOYEE_NO,
-                "phone": WORKER_PHONE,
-            }),
-        )
-        .await,
+        worker: worker(app, &ent).await,
         enterprise_id: ent,
     }
 }
 
-/// A stored report and its receipt code.
+/// A submitted report as its reporter holds it.
 #[derive(Debug, Clone)]
-pub struct StoredReport {
+pub struct Submitted {
     /// Report id.
     pub id: String,
-    /// The receipt code the reporter holds.
+    /// The receipt code shown once at submission.
     pub receipt_code: String,
-    /// Pseudonym staff see.
+    /// The pseudonym staff see.
     pub pseudonym: String,
 }
 
-/// Writes a submitted report: confidential from `worker` (identity sealed) or anonymous.
-pub async fn report(app: &TestApp, site: &Site, confidential: bool) -> StoredReport {
-    let keys = app.ctx.keys.clone();
-    let id = uuid::Uuid::new_v4().to_string();
-    let code = ReceiptCode::generate();
-    let receipt_hash = hex::encode(keys.receipt_hash(&code));
-    let ent = site.enterprise_id.clone();
-    let (identity_sealed, reporter_index) = if confidential {
-        let identity = ReporterIdentity {
-            user_id: site.worker.id.clone(),
-            display_name: WORKER_NAME.into(),
-            employee_no: Some(WORKER_EMPLOYEE_NO.into()),
-            phone: Some(WORKER_PHONE.into()),
-        };
-        (
-            Some(seal_identity(&keys, &ent, &id, &identity).unwrap()),
-            Some(hex::encode(keys.blind_index(&ent, &site.worker.id))),
-        )
-    } else {
-        (None, None)
-    };
-    let now = time::now();
-    let pseudonym = format!("举报人-{}", short_id());
-    let row = ReportRow {
-        id: id.clone(),
-        enterprise_id: ent,
-        area_id: None,
-        title: "钢包吊运区下方有人值守".into(),
-        description: "熔融金属吊运路线下方设有操作室".into(),
-        suspected_level: Some("major".into()),
-        criterion_codes: "[]".into(),
-        mode: if confidential {
-            "confidential"
-        } else {
-            "anonymous"
-        }
-        .into(),
-        pseudonym: pseudonym.clone(),
-        reporter_index,
-        identity_sealed,
-        receipt_hash,
-        status: "submitted".into(),
-        hazard_id: None,
-        status_note: None,
-        created_at: now,
-        triaged_at: None,
-        updated_at: now,
-    };
-    app.ctx
-        .db(move |conn| Ok(reports::insert(conn, &row)?))
-        .await
-        .unwrap();
-    StoredReport {
+fn report_body(title: &str) -> Value {
+    json!({
+        "title": title,
+        "description": "熔融金属吊运路线下方设有操作室，吊运时有人值守",
+        "suspected_level": "major",
+    })
+}
+
+async fn submitted(app: &TestApp, site: &Site, a: Answer) -> Submitted {
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.json);
+    let id = a.json["report_id"].as_str().unwrap().to_owned();
+    let detail = app
+        .get(&format!("/api/v1/reports/{id}"), &site.manager.token)
+        .await;
+    assert_eq!(detail.status, StatusCode::OK, "{:?}", detail.json);
+    Submitted {
+        receipt_code: a.json["receipt_code"].as_str().unwrap().to_owned(),
+        pseudonym: detail.json["pseudonym"].as_str().unwrap().to_owned(),
         id,
-        receipt_code: code.as_str().to_owned(),
-        pseudonym,
     }
 }
 
-/// Accepts a report into `hazard_id` as `by` would in triage, and proposes its reward.
+/// A logged-in worker's confidential report with a small real JPEG (`POST /m/v1/reports`).
+pub async fn confidential(app: &TestApp, site: &Site, worker: &Person) -> Submitted {
+    let a = app
+        .submit_report(
+            &worker.token,
+            report_body("钢包吊运区下方有人值守"),
+            &[photos::jpeg(64, 48)],
+        )
+        .await;
+    submitted(app, site, a).await
+}
+
+/// An anonymous report with the enterprise's intake code and a small real JPEG
+/// (`POST /m/v1/anonymous-reports`).
+pub async fn anonymous(app: &TestApp, site: &Site) -> Submitted {
+    let mut body = report_body("出铁场主沟盖板缺失");
+    body["intake_code"] = json!(site.intake_code);
+    let a = app.submit_anonymous(body, &[photos::jpeg(64, 48)]).await;
+    submitted(app, site, a).await
+}
+
+/// The report's reward as staff see it on the ledger (`GET /api/v1/rewards`), if it has one.
+pub async fn reward_of(app: &TestApp, by: &Person, report_id: &str) -> Option<Value> {
+    let list = app.get("/api/v1/rewards?limit=200", &by.token).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.json);
+    list.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["report_id"] == report_id)
+        .cloned()
+}
+
+/// Triage over HTTP (`POST /api/v1/reports/{id}/triage`), asserting it succeeds; returns the
+/// hazard id and the report's reward as staff see it.
+pub async fn triage_ok(
+    app: &TestApp,
+    by: &Person,
+    report_id: &str,
+    body: Value,
+) -> (String, Option<Value>) {
+    let a = app.triage(&by.token, report_id, body).await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.json);
+    let hazard = a.json["hazard_id"].as_str().unwrap().to_owned();
+    (hazard, reward_of(app, by, report_id).await)
+}
+
+/// Accepts a report as a new hazard of `level` (`general` or `major`); returns the hazard id and
+/// the reward it proposed.
 pub async fn accept(
     app: &TestApp,
     by: &Person,
     report_id: &str,
-    hazard_id: &str,
     level: &str,
-) -> Option<RewardRow> {
-    let (actor, rid, hid, level) = (
-        by.actor.clone(),
-        report_id.to_owned(),
-        hazard_id.to_owned(),
-        level.to_owned(),
-    );
-    app.ctx
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                reports::transition(
-                    conn,
-                    &rid,
-                    "submitted",
-                    "accepted",
-                    Some(&hid),
-                    None,
-                    time::now(),
-                )?;
-                let report = reports::find(conn, &rid)?.unwrap();
-                propose_for_accepted(conn, &actor, &report, &hid, &level)
-            })
-        })
-        .await
-        .unwrap()
+) -> (String, Option<Value>) {
+    triage_ok(
+        app,
+        by,
+        report_id,
+        json!({"decision": "accept", "level": level}),
+    )
+    .await
 }
 
-/// A new hazard id (hazards are not on this branch yet).
-pub fn hazard() -> String {
-    uuid::Uuid::new_v4().to_string()
+/// Accepts a report and returns its reward, which must exist.
+pub async fn accepted_reward(app: &TestApp, by: &Person, report_id: &str, level: &str) -> Value {
+    accept(app, by, report_id, level)
+        .await
+        .1
+        .expect("accepting proposes a reward")
+}
+
+/// Marks a report a duplicate of `hazard_id`; returns its reward, if the policy gives one.
+pub async fn duplicate(
+    app: &TestApp,
+    by: &Person,
+    report_id: &str,
+    hazard_id: &str,
+) -> Option<Value> {
+    triage_ok(
+        app,
+        by,
+        report_id,
+        json!({"decision": "duplicate", "duplicate_of": hazard_id}),
+    )
+    .await
+    .1
+}
+
+/// What the reporter sees with the receipt code (`POST /m/v1/receipt`).
+pub async fn follow_up(app: &TestApp, r: &Submitted) -> Value {
+    let a = app
+        .post_anon("/m/v1/receipt", json!({"receipt_code": r.receipt_code}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.json);
+    assert_eq!(a.json["report_id"], r.id.as_str());
+    a.json
+}
+
+/// What the logged-in worker sees: the report's entry in `GET /m/v1/reports` and its follow-up
+/// `GET /m/v1/reports/{id}`, whose rewards must agree.
+pub async fn my_follow_up(app: &TestApp, worker: &Person, report_id: &str) -> Value {
+    let list = app.get("/m/v1/reports?limit=200", &worker.token).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.json);
+    let item = list.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["report_id"] == report_id)
+        .cloned()
+        .expect("the report is among my reports");
+    let one = app
+        .get(&format!("/m/v1/reports/{report_id}"), &worker.token)
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{:?}", one.json);
+    assert_eq!(item["reward"], one.json["reward"], "list and detail agree");
+    one.json
 }
 
 /// Sets the enterprise's policy as its principal.

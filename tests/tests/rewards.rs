@@ -1,26 +1,44 @@
-//! Rewards over real HTTP: the policy, proposals on acceptance, separation of duties, the
-//! threshold, racing approvers, the monthly cap, duplicates, anonymous claims and the ledger.
+//! Rewards over real HTTP, end to end: a worker's phone submits (confidential or anonymous, with
+//! a real JPEG), a manager triages, staff approve and pay, and the reporter follows the reward
+//! with the receipt code or logged in. Also the policy, separation of duties, the threshold,
+//! racing approvers, the monthly cap (also under racing acceptances), duplicates, anonymous
+//! claims and the ledger.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use qingling_api::services::rewards::reward_for_report;
-use qingling_tests::rewards::{accept, hazard, report, set_policy, site};
-use qingling_tests::spawn_app;
+use qingling_tests::rewards::{
+    accept, accepted_reward, anonymous, confidential, duplicate, follow_up, my_follow_up,
+    reward_of, set_policy, site, worker,
+};
+use qingling_tests::{spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
+
+fn id(reward: &Value) -> &str {
+    reward["id"].as_str().unwrap()
+}
 
 #[tokio::test]
 async fn accepting_a_report_proposes_the_default_amount_and_someone_else_approves_and_pays() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
-    assert_eq!(reward.amount_fen, 20_000);
-    assert_eq!(reward.policy_version, 0);
+    let r = confidential(&app, &s, &s.worker).await;
+    let mine = my_follow_up(&app, &s.worker, &r.id).await;
+    assert!(mine["reward"].is_null(), "no reward before triage");
+    let reward = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    assert_eq!(reward["amount_fen"], 20_000);
+    assert_eq!(reward["policy_version"], 0);
+    assert_eq!(reward["status"], "proposed");
+    assert_eq!(reward["kind"], "first");
+    assert_eq!(reward["pseudonym"], r.pseudonym.as_str());
 
-    let path = |a: &str| format!("/api/v1/rewards/{}/{a}", reward.id);
+    let seen = my_follow_up(&app, &s.worker, &r.id).await;
+    assert_eq!(seen["status"], "accepted");
+    assert_eq!(seen["reward"]["amount_fen"], 20_000);
+    assert_eq!(seen["reward"]["status"], "proposed");
+    assert_eq!(seen["reward"]["claimable"], false, "paid through payroll");
+
+    let path = |a: &str| format!("/api/v1/rewards/{}/{a}", id(&reward));
     let own = app
         .post(&path("approve"), &s.manager.token, json!({}))
         .await;
@@ -78,29 +96,30 @@ async fn accepting_a_report_proposes_the_default_amount_and_someone_else_approve
         .await;
     assert_eq!(none.json["items"].as_array().unwrap().len(), 0);
 
-    let rid = r.id.clone();
-    let seen = app
-        .ctx
-        .db(move |c| reward_for_report(c, &rid))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(seen.amount_fen, 20_000);
-    assert_eq!(seen.status.as_str(), "paid");
-    assert!(seen.paid_at.is_some());
-    assert!(!seen.claimable);
+    for seen in [
+        follow_up(&app, &r).await,
+        my_follow_up(&app, &s.worker, &r.id).await,
+    ] {
+        let w = &seen["reward"];
+        assert_eq!(w["amount_fen"], 20_000);
+        assert_eq!(w["status"], "paid");
+        assert!(w["paid_at"].is_string());
+        assert_eq!(w["claimable"], false);
+        assert!(
+            w.get("paid_reference").is_none(),
+            "the payroll reference is the payer's"
+        );
+    }
 }
 
 #[tokio::test]
 async fn above_the_threshold_only_a_principal_approves() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "major")
-        .await
-        .unwrap();
-    assert_eq!(reward.amount_fen, 200_000);
-    let path = format!("/api/v1/rewards/{}/approve", reward.id);
+    let r = confidential(&app, &s, &s.worker).await;
+    let reward = accepted_reward(&app, &s.manager, &r.id, "major").await;
+    assert_eq!(reward["amount_fen"], 200_000);
+    let path = format!("/api/v1/rewards/{}/approve", id(&reward));
     let mgr = app.post(&path, &s.manager2.token, json!({})).await;
     assert_eq!(mgr.status, StatusCode::FORBIDDEN);
     assert_eq!(mgr.code(), "principal_approval_required");
@@ -113,13 +132,12 @@ async fn above_the_threshold_only_a_principal_approves() {
 async fn a_principal_who_proposed_may_not_approve_either() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.principal, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
+    let r = confidential(&app, &s, &s.worker).await;
+    let reward = accepted_reward(&app, &s.principal, &r.id, "general").await;
+    assert_eq!(reward["proposed_by"], s.principal.id.as_str());
     let a = app
         .post(
-            &format!("/api/v1/rewards/{}/approve", reward.id),
+            &format!("/api/v1/rewards/{}/approve", id(&reward)),
             &s.principal.token,
             json!({}),
         )
@@ -132,11 +150,9 @@ async fn two_approvers_racing_exactly_one_succeeds() {
     let app = spawn_app().await;
     let s = site(&app).await;
     for _ in 0..3 {
-        let r = report(&app, &s, false).await;
-        let reward = accept(&app, &s.manager, &r.id, &hazard(), "general")
-            .await
-            .unwrap();
-        let path = format!("/api/v1/rewards/{}/approve", reward.id);
+        let r = anonymous(&app, &s).await;
+        let reward = accepted_reward(&app, &s.manager, &r.id, "general").await;
+        let path = format!("/api/v1/rewards/{}/approve", id(&reward));
         let (a, b) = tokio::join!(
             app.post(&path, &s.manager2.token, json!({})),
             app.post(&path, &s.principal.token, json!({}))
@@ -164,54 +180,94 @@ async fn the_monthly_cap_cuts_the_next_reward_and_then_stops_them() {
     )
     .await;
     let mut amounts = Vec::new();
+    let mut last = None;
     for _ in 0..3 {
-        let r = report(&app, &s, true).await;
-        let w = accept(&app, &s.manager, &r.id, &hazard(), "general")
-            .await
-            .unwrap();
-        amounts.push((w.amount_fen, w.status, w.policy_version));
+        let r = confidential(&app, &s, &s.worker).await;
+        let w = accepted_reward(&app, &s.manager, &r.id, "general").await;
+        amounts.push((
+            w["amount_fen"].clone(),
+            w["status"].clone(),
+            w["policy_version"].clone(),
+        ));
+        last = Some(r);
     }
     assert_eq!(
         amounts,
         [
-            (20_000, "proposed".to_owned(), 1),
-            (10_000, "proposed".to_owned(), 1),
-            (0, "rejected".to_owned(), 1)
+            (json!(20_000), json!("proposed"), json!(1)),
+            (json!(10_000), json!("proposed"), json!(1)),
+            (json!(0), json!("rejected"), json!(1))
         ]
     );
+    // The reporter sees why the third earned nothing.
+    let seen = follow_up(&app, &last.unwrap()).await;
+    assert_eq!(seen["reward"]["status"], "rejected");
+    assert!(
+        seen["reward"]["rejected_reason"]
+            .as_str()
+            .unwrap()
+            .contains("上限")
+    );
+    // Another worker has a cap of their own.
+    let other = worker(&app, &s.enterprise_id).await;
+    let r = confidential(&app, &s, &other).await;
+    let w = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    assert_eq!(w["amount_fen"], 20_000);
     // Anonymous reporters cannot be linked across reports, so the cap does not apply to them.
-    let anon = report(&app, &s, false).await;
-    let w = accept(&app, &s.manager, &anon.id, &hazard(), "general")
-        .await
-        .unwrap();
-    assert_eq!(w.amount_fen, 20_000);
+    let anon = anonymous(&app, &s).await;
+    let w = accepted_reward(&app, &s.manager, &anon.id, "general").await;
+    assert_eq!(w["amount_fen"], 20_000);
+}
+
+/// Two reports of one worker accepted at the same moment by two managers: the cap is read and
+/// the reward written in one transaction that serialises on the reporter, so the pair never
+/// exceeds it (without the guard both would read "nothing used yet" and get the full amount).
+#[tokio::test]
+async fn two_acceptances_racing_for_one_reporter_stay_within_the_cap() {
+    let app = spawn_app().await;
+    let s = site(&app).await;
+    set_policy(
+        &app,
+        &s,
+        json!({"general_fen": 20000, "major_fen": 200000, "principal_threshold_fen": 100000, "monthly_cap_fen": 30000}),
+    )
+    .await;
+    for round in 0..4 {
+        let w = worker(&app, &s.enterprise_id).await;
+        let a = confidential(&app, &s, &w).await;
+        let b = confidential(&app, &s, &w).await;
+        let body = json!({"decision": "accept", "level": "general"});
+        let (ta, tb) = tokio::join!(
+            app.triage(&s.manager.token, &a.id, body.clone()),
+            app.triage(&s.manager2.token, &b.id, body.clone()),
+        );
+        assert_eq!(ta.status, StatusCode::OK, "{:?}", ta.json);
+        assert_eq!(tb.status, StatusCode::OK, "{:?}", tb.json);
+        let mut amounts = Vec::new();
+        for r in [&a, &b] {
+            let reward = reward_of(&app, &s.manager, &r.id).await.unwrap();
+            let seen = my_follow_up(&app, &w, &r.id).await;
+            assert_eq!(seen["reward"]["amount_fen"], reward["amount_fen"]);
+            amounts.push(reward["amount_fen"].as_i64().unwrap());
+        }
+        amounts.sort_unstable();
+        assert_eq!(amounts, [10_000, 20_000], "round {round}");
+    }
 }
 
 #[tokio::test]
 async fn duplicates_of_a_rewarded_hazard_get_nothing_unless_the_policy_shares() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let h = hazard();
-    let first = report(&app, &s, false).await;
-    let dup = report(&app, &s, false).await;
-    assert!(
-        accept(&app, &s.manager, &first.id, &h, "general")
-            .await
-            .is_some()
-    );
-    assert!(
-        accept(&app, &s.manager, &dup.id, &h, "general")
-            .await
-            .is_none()
-    );
-    let rid = dup.id.clone();
-    assert!(
-        app.ctx
-            .db(move |c| reward_for_report(c, &rid))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    let first = anonymous(&app, &s).await;
+    let dup = anonymous(&app, &s).await;
+    let (h, reward) = accept(&app, &s.manager, &first.id, "general").await;
+    assert!(reward.is_some());
+    assert!(duplicate(&app, &s.manager, &dup.id, &h).await.is_none());
+    let seen = follow_up(&app, &dup).await;
+    assert_eq!(seen["status"], "duplicate");
+    assert_eq!(seen["hazard_id"], h.as_str());
+    assert!(seen["reward"].is_null());
 
     set_policy(
         &app,
@@ -220,23 +276,20 @@ async fn duplicates_of_a_rewarded_hazard_get_nothing_unless_the_policy_shares() 
                "monthly_cap_fen": 500000, "duplicates_share": true}),
     )
     .await;
-    let third = report(&app, &s, false).await;
-    let shared = accept(&app, &s.manager, &third.id, &h, "general")
-        .await
-        .unwrap();
-    assert_eq!(shared.kind, "duplicate");
-    assert_eq!(shared.amount_fen, 20_000);
+    let third = anonymous(&app, &s).await;
+    let shared = duplicate(&app, &s.manager, &third.id, &h).await.unwrap();
+    assert_eq!(shared["kind"], "duplicate");
+    assert_eq!(shared["amount_fen"], 20_000);
+    assert_eq!(follow_up(&app, &third).await["reward"]["claimable"], true);
 }
 
 #[tokio::test]
 async fn a_manager_adjusts_within_the_policy_with_a_reason_and_then_may_not_approve() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
-    let path = |a: &str| format!("/api/v1/rewards/{}/{a}", reward.id);
+    let r = confidential(&app, &s, &s.worker).await;
+    let reward = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    let path = |a: &str| format!("/api/v1/rewards/{}/{a}", id(&reward));
     let too_much = app
         .post(
             &path("adjust"),
@@ -287,26 +340,22 @@ async fn a_manager_adjusts_within_the_policy_with_a_reason_and_then_may_not_appr
 async fn rejecting_needs_a_reason_and_the_reporter_sees_it() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
-    let path = format!("/api/v1/rewards/{}/reject", reward.id);
+    let r = confidential(&app, &s, &s.worker).await;
+    let reward = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    let path = format!("/api/v1/rewards/{}/reject", id(&reward));
     let bad = app.post(&path, &s.manager2.token, json!({})).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let ok = app
         .post(&path, &s.manager2.token, json!({"reason": "经核实不属实"}))
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.json);
-    let rid = r.id.clone();
-    let seen = app
-        .ctx
-        .db(move |c| reward_for_report(c, &rid))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(seen.status.as_str(), "rejected");
-    assert_eq!(seen.rejected_reason.as_deref(), Some("经核实不属实"));
+    for seen in [
+        follow_up(&app, &r).await,
+        my_follow_up(&app, &s.worker, &r.id).await,
+    ] {
+        assert_eq!(seen["reward"]["status"], "rejected");
+        assert_eq!(seen["reward"]["rejected_reason"], "经核实不属实");
+    }
 }
 
 #[tokio::test]
@@ -355,11 +404,12 @@ async fn the_reward_policy_has_defaults_history_and_only_a_principal_or_admin_se
     assert_eq!(now.json["version"], 2);
     assert_eq!(now.json["general_fen"], 30000);
 
-    let r = report(&app, &s, true).await;
-    let w = accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
-    assert_eq!((w.policy_version, w.amount_fen), (2, 30_000));
+    let r = confidential(&app, &s, &s.worker).await;
+    let w = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    assert_eq!(
+        (&w["policy_version"], &w["amount_fen"]),
+        (&json!(2), &json!(30_000))
+    );
 }
 
 #[tokio::test]
@@ -367,11 +417,9 @@ async fn rewards_are_only_for_their_enterprise_managers_and_principal() {
     let app = spawn_app().await;
     let s = site(&app).await;
     let other = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
-    let path = format!("/api/v1/rewards/{}/approve", reward.id);
+    let r = confidential(&app, &s, &s.worker).await;
+    let reward = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    let path = format!("/api/v1/rewards/{}/approve", id(&reward));
     let a = app.post(&path, &other.manager2.token, json!({})).await;
     assert_eq!((a.status, a.code()), (StatusCode::NOT_FOUND, "not_found"));
     for token in [&s.worker.token, &s.custodian1.token, &app.admin_token] {
@@ -390,18 +438,12 @@ async fn rewards_are_only_for_their_enterprise_managers_and_principal() {
 async fn an_anonymous_reporter_claims_with_the_receipt_code_and_the_payer_sees_the_payout_once() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, false).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
-    let rid = r.id.clone();
-    let before = app
-        .ctx
-        .db(move |c| reward_for_report(c, &rid))
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(before.claimable);
+    let r = anonymous(&app, &s).await;
+    let reward = accepted_reward(&app, &s.manager, &r.id, "general").await;
+    let before = follow_up(&app, &r).await;
+    assert_eq!(before["reward"]["status"], "proposed");
+    assert_eq!(before["reward"]["claimable"], true);
+    assert_eq!(before["reward"]["payout_claimed"], false);
 
     let claim = |code: &str, payout: &str| {
         app.post_anon(
@@ -433,7 +475,7 @@ async fn an_anonymous_reporter_claims_with_the_receipt_code_and_the_payer_sees_t
     assert_eq!(listed.json["items"][0]["payout_claimed"], true);
     assert!(!String::from_utf8_lossy(&listed.bytes).contains("支付宝"));
 
-    let path = |a: &str| format!("/api/v1/rewards/{}/{a}", reward.id);
+    let path = |a: &str| format!("/api/v1/rewards/{}/{a}", id(&reward));
     assert_eq!(
         app.post(&path("approve"), &s.manager2.token, json!({}))
             .await
@@ -450,27 +492,48 @@ async fn an_anonymous_reporter_claims_with_the_receipt_code_and_the_payer_sees_t
     assert_eq!(paid.status, StatusCode::OK, "{:?}", paid.json);
     assert_eq!(paid.json["payout"], "支付宝 138****0000 李");
     let after = app
-        .get(&format!("/api/v1/rewards/{}", reward.id), &s.manager2.token)
+        .get(
+            &format!("/api/v1/rewards/{}", id(&reward)),
+            &s.manager2.token,
+        )
         .await;
     assert!(!String::from_utf8_lossy(&after.bytes).contains("支付宝"));
-    let rid = r.id.clone();
-    let seen = app
-        .ctx
-        .db(move |c| reward_for_report(c, &rid))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(seen.status.as_str(), "paid");
+    let seen = follow_up(&app, &r).await;
+    assert_eq!(seen["reward"]["status"], "paid");
+    assert_eq!(seen["reward"]["payout_claimed"], true);
+    assert!(!seen.to_string().contains("支付宝"));
+}
+
+#[tokio::test]
+async fn reward_claims_spend_the_receipt_lookup_limit() {
+    let app = spawn_app_with(|s| s.receipt_limit_per_client = 2).await;
+    for _ in 0..2 {
+        let a = app
+            .post_anon(
+                "/m/v1/receipt/reward-claim",
+                json!({"receipt_code": "2345-6789-ABCD-EFGH-JKMN", "payout": "x"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{:?}", a.json);
+    }
+    let limited = app
+        .post_anon(
+            "/m/v1/receipt/reward-claim",
+            json!({"receipt_code": "2345-6789-ABCD-EFGH-JKMN", "payout": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (limited.status, limited.code()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
 }
 
 #[tokio::test]
 async fn a_confidential_reporter_is_paid_through_payroll_and_cannot_claim() {
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    accept(&app, &s.manager, &r.id, &hazard(), "general")
-        .await
-        .unwrap();
+    let r = confidential(&app, &s, &s.worker).await;
+    accepted_reward(&app, &s.manager, &r.id, "general").await;
     let a = app
         .post_anon(
             "/m/v1/receipt/reward-claim",
@@ -488,13 +551,11 @@ async fn the_ledger_exports_read_back_cell_by_cell_with_formulas_escaped() {
     use calamine::Reader;
     let app = spawn_app().await;
     let s = site(&app).await;
-    let r = report(&app, &s, true).await;
-    let reward = accept(&app, &s.manager, &r.id, &hazard(), "major")
-        .await
-        .unwrap();
+    let r = confidential(&app, &s, &s.worker).await;
+    let reward = accepted_reward(&app, &s.manager, &r.id, "major").await;
     let adj = app
         .post(
-            &format!("/api/v1/rewards/{}/adjust", reward.id),
+            &format!("/api/v1/rewards/{}/adjust", id(&reward)),
             &s.manager2.token,
             json!({"amount_fen": 123456, "reason": "=HYPERLINK(\"http://x\")"}),
         )

@@ -5,8 +5,10 @@
 //! (Asia/Shanghai, a fixed UTC+08:00 since 1991, so no time-zone database is needed): a reward
 //! proposed at 2026-11-30 17:00 UTC belongs to December.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+
+use crate::domain::ledger_sheet::beijing_date;
 
 /// Largest amount any policy field may hold: 1 000 000 元. Far above any real reward, low enough
 /// that sums of a month's rewards cannot overflow.
@@ -177,14 +179,7 @@ impl RewardPolicy {
 
 /// The calendar month (`YYYY-MM`, China Standard Time) a UTC instant falls in.
 pub fn cap_month(at_utc: NaiveDateTime) -> String {
-    (at_utc + Duration::hours(8)).format("%Y-%m").to_string()
-}
-
-/// Formats fen as yuan with two decimals (`12345` → `123.45`), exactly, without floats.
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    beijing_date(at_utc).format("%Y-%m").to_string()
 }
 
 #[cfg(test)]
@@ -312,15 +307,6 @@ mod tests {
         assert_eq!(cap_month(at(2026, 11, 30, 15)), "2026-11");
         assert_eq!(cap_month(at(2026, 11, 30, 16)), "2026-12");
         assert_eq!(cap_month(at(2026, 12, 31, 16)), "2027-01");
-    }
-
-    #[test]
-    fn yuan_is_exact() {
-        assert_eq!(yuan(0), "0.00");
-        assert_eq!(yuan(5), "0.05");
-        assert_eq!(yuan(20_000), "200.00");
-        assert_eq!(yuan(12_345), "123.45");
-        assert_eq!(yuan(-150), "-1.50");
     }
 
     #[test]

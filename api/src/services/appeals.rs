@@ -10,9 +10,9 @@ use crate::domain::escalation_state::TriggerKind;
 use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::escalations::{Fired, Subject, fire};
+use crate::services::followup::report_by_receipt;
 use crate::store::reports::{self, ReportEventRow, ReportRow};
 use crate::store::{DbConn, time};
-use qingling_crypto::ReceiptCode;
 
 /// Report states an appeal is allowed from: brushed aside (rejected, duplicate) or untouched.
 const APPEALABLE: [&str; 3] = ["rejected", "duplicate", "submitted"];
@@ -76,12 +76,10 @@ pub async fn appeal_with_receipt(
     ctx: &AppContext,
     req: ReceiptAppealRequest,
 ) -> AppResult<AppealView> {
-    let code = ReceiptCode::parse(&req.receipt_code).map_err(|_| AppError::not_found())?;
     let reason = inputs::text("reason", &req.reason, 2000)?;
-    let hash = hex::encode(ctx.keys.receipt_hash(&code));
-    drop(code);
+    let keys = ctx.keys.clone();
     ctx.db(move |conn| {
-        let report = reports::find_by_receipt(conn, &hash)?.ok_or_else(AppError::not_found)?;
+        let report = report_by_receipt(&keys, conn, &req.receipt_code)?;
         appeal(conn, &report, &reason)
     })
     .await

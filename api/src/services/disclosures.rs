@@ -8,7 +8,7 @@
 
 use qingling_crypto::KeyRing;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::context::AppContext;
 use crate::domain::disclosure_state::{
@@ -18,6 +18,7 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::{audit, personal};
 use crate::store::disclosures::{self as store, DisclosureRow};
+use crate::store::pagination::PageRequest;
 use crate::store::{DbConn, reports, time, users, write_tx};
 
 pub use crate::services::identity::ReporterIdentity;
@@ -54,6 +55,40 @@ pub struct DisclosureView {
     pub opened_at: Option<String>,
     /// When asked.
     pub created_at: String,
+}
+
+/// Query of `GET /api/v1/disclosures`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureQuery {
+    /// Only requests in this status (`requested`: waiting for a second custodian).
+    pub status: Option<DisclosureStatus>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<i64>,
+}
+
+/// A request in the custodians' list, with what the reader may do about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureListItem {
+    /// The request (never the identity).
+    #[serde(flatten)]
+    pub disclosure: DisclosureView,
+    /// Whether the reader may approve or refuse it now: it waits for a decision and they did
+    /// not ask for it.
+    pub may_decide: bool,
+    /// Whether the reader may open it now: it is approved and they asked for it.
+    pub may_open: bool,
+}
+
+/// A page of disclosure requests.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosurePage {
+    /// Requests, newest first.
+    pub items: Vec<DisclosureListItem>,
+    /// Cursor for the next page.
+    pub next_cursor: Option<String>,
 }
 
 /// The one answer that carries an identity: to the requester, once, after approval.
@@ -126,6 +161,47 @@ fn refusal(r: DisclosureRefusal, action: DisclosureAction) -> AppError {
         (DisclosureRefusal::State, _) => AppError::new(ErrorCode::TransitionNotAllowed),
         (DisclosureRefusal::AlreadyOpened, _) => AppError::new(ErrorCode::DisclosureAlreadyOpened),
     }
+}
+
+/// The requests of the custodian's enterprise, newest first, so a second custodian finds what
+/// waits for them. Only the enterprise's custodians list them (everyone else 403); the list
+/// never carries an identity.
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    q: DisclosureQuery,
+) -> AppResult<DisclosurePage> {
+    let ent = match (&actor.enterprise_id, actor.role) {
+        (Some(e), Role::Custodian) => e.clone(),
+        _ => return Err(AppError::forbidden()),
+    };
+    let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
+    let p2 = page.clone();
+    let rows = ctx
+        .db(move |conn| {
+            Ok(store::of_enterprise(
+                conn,
+                &ent,
+                q.status.map(DisclosureStatus::as_str),
+                &p2,
+            )?)
+        })
+        .await?;
+    let (rows, next_cursor) = page.finish(rows, DisclosureRow::cursor);
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let status = parse_status(&row.status)?;
+            let mine = row.requested_by == actor.user_id;
+            let may = |action| disclosure_state::apply(status, action, actor.role, mine).is_ok();
+            Ok(DisclosureListItem {
+                may_decide: may(DisclosureAction::Approve),
+                may_open: may(DisclosureAction::Open),
+                disclosure: view(row)?,
+            })
+        })
+        .collect::<AppResult<_>>()?;
+    Ok(DisclosurePage { items, next_cursor })
 }
 
 /// A custodian asks to disclose the reporter of a confidential report.

@@ -3,13 +3,16 @@
 //! the role that acted.
 
 use diesel::prelude::*;
+use qingling_crypto::KeyRing;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::context::AppContext;
 use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult};
+use crate::services::disclosures::{ReporterDisclosureView, disclosures_for_report};
 use crate::services::identity;
+use crate::services::rewards::{ReporterRewardView, reward_for_report, rewards_for_reports};
 use crate::store::pagination::PageRequest;
 use crate::store::reports::{self, MessageRow, ReportEventRow, ReportRow};
 use crate::store::schema::reports as reports_t;
@@ -103,11 +106,9 @@ pub struct FollowUp {
     /// Messages both ways.
     pub messages: Vec<MessageView>,
     /// The reward and its status, once one is proposed.
-    #[schema(value_type = Option<Object>)]
-    pub reward: Option<serde_json::Value>,
+    pub reward: Option<ReporterRewardView>,
     /// Disclosures of the reporter's identity: to whom, why and when.
-    #[schema(value_type = Vec<Object>)]
-    pub disclosures: Vec<serde_json::Value>,
+    pub disclosures: Vec<ReporterDisclosureView>,
 }
 
 /// One of "my reports", compactly.
@@ -125,6 +126,8 @@ pub struct MyReport {
     pub created_at: String,
     /// Last change (RFC 3339).
     pub updated_at: String,
+    /// The reward and its status, once one is proposed.
+    pub reward: Option<ReporterRewardView>,
 }
 
 /// A page of my reports.
@@ -179,14 +182,8 @@ pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
 }
 
 fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResult<FollowUp> {
-    let reward = crate::services::rewards::reward_for_report(conn, &report.id)?
-        .map(|r| serde_json::to_value(r).map_err(AppError::internal))
-        .transpose()?;
-    let disclosures =
-        crate::services::disclosures::disclosures_for_report(conn, &ctx.keys, &report.id)?
-            .into_iter()
-            .map(|d| serde_json::to_value(d).map_err(AppError::internal))
-            .collect::<AppResult<Vec<_>>>()?;
+    let reward = reward_for_report(conn, &report.id)?;
+    let disclosures = disclosures_for_report(conn, &ctx.keys, &report.id)?;
     let timeline = reporter_timeline(reports::events_of(conn, &report.id)?);
     let messages = message_views(
         reports::messages_of(conn, &report.id)?
@@ -208,11 +205,12 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
     })
 }
 
-/// Finds the report a receipt code belongs to. A malformed code and an unknown one answer the
+/// Finds the report a receipt code belongs to: the one lookup behind every receipt route
+/// (follow-up, messages, appeal, reward claim). A malformed code and an unknown one answer the
 /// same 404, after the same work, so the answer says nothing about which codes exist.
-pub fn report_by_receipt(ctx: &AppContext, conn: &mut DbConn, code: &str) -> AppResult<ReportRow> {
+pub fn report_by_receipt(keys: &KeyRing, conn: &mut DbConn, code: &str) -> AppResult<ReportRow> {
     let hash = match qingling_crypto::ReceiptCode::parse(code) {
-        Ok(c) => hex::encode(ctx.keys.receipt_hash(&c)),
+        Ok(c) => hex::encode(keys.receipt_hash(&c)),
         // Hash something of the same shape so both paths cost a lookup.
         Err(_) => "0".repeat(64),
     };
@@ -223,7 +221,7 @@ pub fn report_by_receipt(ctx: &AppContext, conn: &mut DbConn, code: &str) -> App
 pub async fn by_receipt(ctx: &AppContext, req: ReceiptLookup) -> AppResult<FollowUp> {
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
-        let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
+        let report = report_by_receipt(&ctx2.keys, conn, &req.receipt_code)?;
         follow_up(&ctx2, conn, report)
     })
     .await
@@ -273,7 +271,7 @@ pub async fn mine(ctx: &AppContext, actor: &Actor, q: MyReportQuery) -> AppResul
     let index = identity::reporter_index(&ctx.keys, &enterprise, &actor.user_id);
     let page = PageRequest::parse(q.cursor.as_deref(), q.limit)?;
     let p2 = page.clone();
-    let rows = ctx
+    let (rows, mut rewards) = ctx
         .db(move |conn| {
             let mut query = reports_t::table
                 .filter(reports_t::reporter_index.eq(index))
@@ -288,10 +286,12 @@ pub async fn mine(ctx: &AppContext, actor: &Actor, q: MyReportQuery) -> AppResul
                             .and(reports_t::id.lt(c.id.clone()))),
                 );
             }
-            Ok(query
+            let rows: Vec<ReportRow> = query
                 .order((reports_t::created_at.desc(), reports_t::id.desc()))
                 .limit(p2.limit + 1)
-                .load(conn)?)
+                .load(conn)?;
+            let rewards = rewards_for_reports(conn, &rows)?;
+            Ok((rows, rewards))
         })
         .await?;
     let (rows, next_cursor) = page.finish(rows, ReportRow::cursor);
@@ -299,6 +299,7 @@ pub async fn mine(ctx: &AppContext, actor: &Actor, q: MyReportQuery) -> AppResul
         items: rows
             .into_iter()
             .map(|r| MyReport {
+                reward: rewards.remove(&r.id),
                 report_id: r.id,
                 title: r.title,
                 status: r.status,
@@ -346,7 +347,7 @@ pub async fn message_by_receipt(ctx: &AppContext, req: ReceiptMessage) -> AppRes
     let body = message_text(&req.body)?;
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
-        let report = report_by_receipt(&ctx2, conn, &req.receipt_code)?;
+        let report = report_by_receipt(&ctx2.keys, conn, &req.receipt_code)?;
         post_message(conn, &report, "reporter", "enterprise", None, body)
     })
     .await

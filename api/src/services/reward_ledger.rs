@@ -9,12 +9,10 @@
 
 use std::collections::HashMap;
 
-use chrono::Duration;
-
 use crate::context::AppContext;
 use crate::domain::Actor;
-use crate::domain::ledger_sheet::escape_cell;
-use crate::domain::reward_policy::{HazardLevel, yuan};
+use crate::domain::ledger_sheet::{beijing, escape_cell, fen_to_yuan};
+use crate::domain::reward_policy::HazardLevel;
 use crate::domain::reward_state::RewardStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::personal;
@@ -44,15 +42,6 @@ pub const HEADERS: [&str; 16] = [
 
 /// Most rows one export holds.
 pub const MAX_ROWS: usize = 50_000;
-
-fn cst(t: Option<chrono::NaiveDateTime>) -> String {
-    t.map(|t| {
-        (t + Duration::hours(8))
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string()
-    })
-    .unwrap_or_default()
-}
 
 /// Loads every reward of the enterprise (optionally of one status), newest first.
 fn all_rewards(
@@ -141,16 +130,16 @@ pub async fn ledger_rows(
                 pseudonym,
                 r.hazard_id.clone(),
                 level.to_owned(),
-                yuan(r.amount_fen),
+                fen_to_yuan(r.amount_fen),
                 status.to_owned(),
                 name(&Some(r.proposed_by.clone())),
-                cst(Some(r.proposed_at)),
+                beijing(r.proposed_at),
                 r.adjust_reason.clone().unwrap_or_default(),
                 name(&r.approved_by),
-                cst(r.approved_at),
+                r.approved_at.map(beijing).unwrap_or_default(),
                 r.rejected_reason.clone().unwrap_or_default(),
                 r.paid_reference.clone().unwrap_or_default(),
-                cst(r.paid_at),
+                r.paid_at.map(beijing).unwrap_or_default(),
                 r.policy_version.to_string(),
             ];
             out.push(cells.iter().map(|c| escape_cell(c).into_owned()).collect());

@@ -6,7 +6,9 @@
 //! report's pseudonym, and an anonymous reporter's payout details stay sealed until the payer
 //! marks the reward paid, when the answer to that one request carries them.
 
-use qingling_crypto::{Context, KeyRing, Purpose, ReceiptCode};
+use std::collections::{HashMap, HashSet};
+
+use qingling_crypto::{Context, KeyRing, Purpose};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -18,6 +20,7 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::admin::enterprise_for;
 use crate::services::audit;
+use crate::services::followup::report_by_receipt;
 use crate::store::pagination::PageRequest;
 use crate::store::reports::{self, ReportRow};
 use crate::store::rewards::{self as store, PolicyRow, RewardChange, RewardRow};
@@ -765,16 +768,42 @@ pub fn reward_for_report(
         return Ok(None);
     };
     let anonymous = reports::find(conn, report_id)?.is_some_and(|r| r.mode == "anonymous");
+    reporter_view(row, anonymous).map(Some)
+}
+
+/// The rewards of a page of one reporter's reports, by report id (for "my reports").
+pub fn rewards_for_reports(
+    conn: &mut DbConn,
+    reports: &[ReportRow],
+) -> AppResult<HashMap<String, ReporterRewardView>> {
+    let ids: Vec<String> = reports.iter().map(|r| r.id.clone()).collect();
+    let anonymous: HashSet<&str> = reports
+        .iter()
+        .filter(|r| r.mode == "anonymous")
+        .map(|r| r.id.as_str())
+        .collect();
+    store::of_reports(conn, &ids)?
+        .into_iter()
+        .map(|row| {
+            let anon = anonymous.contains(row.report_id.as_str());
+            Ok((row.report_id.clone(), reporter_view(row, anon)?))
+        })
+        .collect()
+}
+
+/// A reward as its reporter sees it. Only an anonymous reporter claims (confidential ones are
+/// paid through payroll), and only while the reward is open, unclaimed and not zero.
+fn reporter_view(row: RewardRow, anonymous: bool) -> AppResult<ReporterRewardView> {
     let status = parse_status(&row.status)?;
     let open = matches!(status, RewardStatus::Proposed | RewardStatus::Approved);
-    Ok(Some(ReporterRewardView {
+    Ok(ReporterRewardView {
         amount_fen: row.amount_fen,
         status,
         rejected_reason: row.rejected_reason,
         paid_at: ts(row.paid_at),
         payout_claimed: row.payout_sealed.is_some(),
         claimable: anonymous && open && row.payout_sealed.is_none() && row.amount_fen > 0,
-    }))
+    })
 }
 
 /// An anonymous reporter claims their reward with the receipt code and payout details, which
@@ -786,12 +815,10 @@ pub async fn claim_reward(
     payout: String,
 ) -> AppResult<ReporterRewardView> {
     let payout = inputs::text("payout", &payout, 200)?;
-    let code = ReceiptCode::parse(&receipt_code).map_err(|_| AppError::not_found())?;
-    let hash = hex::encode(ctx.keys.receipt_hash(&code));
     let keys = ctx.keys.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
-            let report = reports::find_by_receipt(conn, &hash)?.ok_or_else(AppError::not_found)?;
+            let report = report_by_receipt(&keys, conn, &receipt_code)?;
             if report.mode != "anonymous" {
                 return Err(AppError::new(ErrorCode::TransitionNotAllowed).detail(
                     "实名（保密）举报的奖励通过工资发放，无需领取",

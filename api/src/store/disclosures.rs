@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::pagination::{Cursor, PageRequest};
 use super::schema::disclosures;
 
 /// A disclosure request as stored (it holds no identity: that stays sealed on the report).
@@ -32,6 +33,16 @@ pub struct DisclosureRow {
     pub created_at: NaiveDateTime,
 }
 
+impl DisclosureRow {
+    /// Position for keyset pagination.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            created_at: self.created_at,
+            id: self.id.clone(),
+        }
+    }
+}
+
 /// Inserts a request.
 pub fn insert(conn: &mut DbConn, row: &DisclosureRow) -> QueryResult<()> {
     diesel::insert_into(disclosures::table)
@@ -55,6 +66,35 @@ pub fn of_report(conn: &mut DbConn, report_id: &str) -> QueryResult<Vec<Disclosu
         .filter(disclosures::report_id.eq(report_id))
         .order((disclosures::created_at.asc(), disclosures::id.asc()))
         .select(DisclosureRow::as_select())
+        .load(conn)
+}
+
+/// One page (`limit + 1` rows) of an enterprise's requests, optionally of one status, newest
+/// first.
+pub fn of_enterprise(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> QueryResult<Vec<DisclosureRow>> {
+    let mut q = disclosures::table
+        .filter(disclosures::enterprise_id.eq(enterprise_id.to_owned()))
+        .select(DisclosureRow::as_select())
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(disclosures::status.eq(s.to_owned()));
+    }
+    if let Some(c) = &page.after {
+        q = q.filter(
+            disclosures::created_at
+                .lt(c.created_at)
+                .or(disclosures::created_at
+                    .eq(c.created_at)
+                    .and(disclosures::id.lt(c.id.clone()))),
+        );
+    }
+    q.order((disclosures::created_at.desc(), disclosures::id.desc()))
+        .limit(page.limit + 1)
         .load(conn)
 }
 

@@ -146,6 +146,14 @@ pub fn find_by_report(conn: &mut DbConn, report_id: &str) -> QueryResult<Option<
         .optional()
 }
 
+/// The rewards of several reports at once (one query for a page of "my reports").
+pub fn of_reports(conn: &mut DbConn, report_ids: &[String]) -> QueryResult<Vec<RewardRow>> {
+    rewards::table
+        .filter(rewards::report_id.eq_any(report_ids))
+        .select(RewardRow::as_select())
+        .load(conn)
+}
+
 /// Whether a hazard already has a live (not rejected) reward.
 pub fn hazard_has_live_reward(conn: &mut DbConn, hazard_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::http::extract::AuthUser;
 use crate::http::problem::Problem;
 use crate::services::disclosures::{
-    self, CreateDisclosureRequest, DisclosureView, OpenedDisclosureView,
+    self, CreateDisclosureRequest, DisclosurePage, DisclosureQuery, DisclosureView,
+    OpenedDisclosureView,
 };
 
 /// Ask to disclose the reporter of a confidential report, with a written reason (a custodian of
@@ -65,6 +66,21 @@ pub async fn open_disclosure(
     id: web::Path<String>,
 ) -> Result<web::Json<OpenedDisclosureView>, AppError> {
     disclosures::open(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// The disclosure requests of the custodian's enterprise, newest first (`status=requested`: the
+/// ones waiting for a second custodian). Custodians only; never an identity.
+#[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(DisclosureQuery), responses(
+    (status = 200, body = DisclosurePage), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[get("/disclosures")]
+pub async fn list_disclosures(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    q: web::Query<DisclosureQuery>,
+) -> Result<web::Json<DisclosurePage>, AppError> {
+    disclosures::list(&ctx, &user.0, q.into_inner())
         .await
         .map(web::Json)
 }

@@ -66,6 +66,7 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(rewards::approve_reward)
             .service(rewards::reject_reward)
             .service(rewards::mark_reward_paid)
+            .service(disclosures::list_disclosures)
             .service(disclosures::request_disclosure)
             .service(disclosures::approve_disclosure)
             .service(disclosures::refuse_disclosure)
