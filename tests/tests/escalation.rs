@@ -775,3 +775,197 @@ async fn several_instances_delivering_at_once_send_each_event_once() {
     assert_eq!(n, ids.len(), "no event sent twice");
     assert_eq!(n, 15);
 }
+
+#[tokio::test]
+async fn after_an_anonymous_appeal_the_reporter_and_the_bureau_talk_through_the_receipt_code() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (_, manager) = app.user("safety_manager", Some(&eid), None).await;
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("rejected"),
+                ..Default::default()
+            },
+        )
+        .await;
+    let say = |body: &str| json!({"receipt_code": r.receipt_code, "body": body});
+    let early = app
+        .post_anon("/m/v1/receipt/bureau-messages", say("先留言"))
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{:?}", early.json);
+    assert_eq!(early.code(), "transition_not_allowed");
+    let wrong = app
+        .post_anon(
+            "/m/v1/receipt/bureau-messages",
+            json!({"receipt_code": "2222-2222-2222-2222-2222", "body": "x"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    let appeal = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": r.receipt_code, "reason": "驳回不实"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED, "{:?}", appeal.json);
+    let sent = app
+        .post_anon(
+            "/m/v1/receipt/bureau-messages",
+            say("值守室今天仍有人员，附近钢包每小时吊运"),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.json);
+    let empty = app
+        .post_anon("/m/v1/receipt/bureau-messages", say("   "))
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+
+    let esc = app.escalations_of(&r.id).await.remove(0);
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{}", esc.id), &officer)
+        .await;
+    let last = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "reporter_message");
+    assert_eq!(last["actor_role"], "reporter");
+    assert_eq!(last["note"], "值守室今天仍有人员，附近钢包每小时吊运");
+
+    let reply = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{}/messages", esc.id),
+            &officer,
+            json!({"body": "已收到，将于本周现场核查", "to": "reporter"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+    let to_enterprise = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{}/messages", esc.id),
+            &officer,
+            json!({"body": "请说明驳回依据"}),
+        )
+        .await;
+    assert_eq!(to_enterprise.status, StatusCode::OK);
+
+    let follow = app
+        .post_anon("/m/v1/receipt", json!({"receipt_code": r.receipt_code}))
+        .await;
+    assert_eq!(follow.status, StatusCode::OK, "{:?}", follow.json);
+    let msgs: Vec<(String, String, String)> = follow.json["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["sender"].as_str().unwrap().to_owned(),
+                m["recipient"].as_str().unwrap().to_owned(),
+                m["body"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            (
+                "reporter".to_owned(),
+                "bureau".to_owned(),
+                "值守室今天仍有人员，附近钢包每小时吊运".to_owned()
+            ),
+            (
+                "bureau".to_owned(),
+                "reporter".to_owned(),
+                "已收到，将于本周现场核查".to_owned()
+            ),
+        ],
+        "the reporter reads their exchange with the bureau, not the bureau's word to the enterprise"
+    );
+
+    let staff = app
+        .get(&format!("/api/v1/reports/{}", r.id), &manager)
+        .await;
+    assert_eq!(staff.status, StatusCode::OK, "{:?}", staff.json);
+    let staff_msgs: Vec<&str> = staff.json["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        staff_msgs,
+        ["请说明驳回依据"],
+        "the enterprise does not read what the reporter and the bureau say"
+    );
+}
+
+#[tokio::test]
+async fn a_logged_in_reporter_messages_the_bureau_without_identity() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (worker, token) = app
+        .user_with(
+            "worker",
+            Some(&eid),
+            None,
+            json!({"display_name": "李隐名", "phone": "13800001111", "employee_no": "E-55501"}),
+        )
+        .await;
+    let worker_id = worker["id"].as_str().unwrap().to_owned();
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("duplicate"),
+                worker_id: Some(worker_id.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let path = format!("/m/v1/reports/{}/bureau-messages", r.id);
+    let appeal = app
+        .post(
+            &format!("/m/v1/reports/{}/appeal", r.id),
+            &token,
+            json!({"reason": "并非重复"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED, "{:?}", appeal.json);
+    let (_, other) = app.user("worker", Some(&eid), None).await;
+    let not_mine = app.post(&path, &other, json!({"body": "x"})).await;
+    assert_eq!(not_mine.status, StatusCode::NOT_FOUND);
+    let sent = app
+        .post(&path, &token, json!({"body": "两处隐患位置不同，请核实"}))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.json);
+
+    let esc = app.escalations_of(&r.id).await.remove(0);
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{}", esc.id), &officer)
+        .await;
+    let notes: Vec<&str> = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "reporter_message")
+        .map(|e| e["note"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, ["两处隐患位置不同，请核实"]);
+    let identity = Identity {
+        values: vec![
+            "李隐名".into(),
+            "13800001111".into(),
+            "E-55501".into(),
+            worker_id,
+            worker["username"].as_str().unwrap().to_owned(),
+        ],
+    };
+    identity.assert_absent("detail", &detail.bytes);
+    let mine = app.get(&format!("/m/v1/reports/{}", r.id), &token).await;
+    assert_eq!(mine.json["messages"][0]["recipient"], "bureau");
+}

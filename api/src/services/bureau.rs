@@ -159,12 +159,35 @@ pub struct DismissRequest {
     pub reason: String,
 }
 
+/// Who a bureau message is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageRecipient {
+    /// The enterprise (default).
+    #[default]
+    Enterprise,
+    /// The reporter of the escalated report, through the report's anonymous channel.
+    Reporter,
+}
+
+impl MessageRecipient {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::Reporter => "reporter",
+        }
+    }
+}
+
 /// `POST …/messages`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
-    /// Text for the enterprise.
+    /// Text.
     pub body: String,
+    /// `enterprise` (default) or `reporter` (only for a report's escalation).
+    #[serde(default)]
+    pub to: MessageRecipient,
 }
 
 /// A bureau transition with its input.
@@ -466,8 +489,9 @@ pub async fn act(
     view(row)
 }
 
-/// A message from the bureau to the enterprise, on the escalation's timeline (and on the
-/// report's message channel when the subject is a report).
+/// A message from the bureau to the enterprise or, on a report's escalation, to the reporter: on
+/// the escalation's timeline, and on the report's message channel when the subject is a report
+/// (the reporter reads it there, by receipt code or logged in; the enterprise does not).
 pub async fn message(
     ctx: &AppContext,
     actor: &Actor,
@@ -475,11 +499,19 @@ pub async fn message(
     req: MessageRequest,
 ) -> AppResult<EscalationView> {
     let body = inputs::text("body", &req.body, 2000)?;
+    let to = req.to;
     let actor = actor.clone();
     let row = ctx
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = escalation_for(conn, &actor, &id)?;
+                if to == MessageRecipient::Reporter && row.subject_type != "report" {
+                    return Err(AppError::invalid(
+                        "to",
+                        "只有举报的督办事项可以回复举报人",
+                        "only an escalated report has a reporter to reply to",
+                    ));
+                }
                 if row.subject_type == "report" {
                     reports::insert_message(
                         conn,
@@ -487,7 +519,7 @@ pub async fn message(
                             id: uuid::Uuid::new_v4().to_string(),
                             report_id: row.subject_id.clone(),
                             sender: "bureau".into(),
-                            recipient: "enterprise".into(),
+                            recipient: to.as_str().into(),
                             author_id: Some(actor.user_id.clone()),
                             body: body.clone(),
                             created_at: time::now(),
@@ -500,7 +532,10 @@ pub async fn message(
                     &Event {
                         actor: Some(&actor),
                         actor_role: actor.role.as_str(),
-                        kind: "message",
+                        kind: match to {
+                            MessageRecipient::Enterprise => "message",
+                            MessageRecipient::Reporter => "message_to_reporter",
+                        },
                         from_status: None,
                         to_status: None,
                         note: Some(&body),

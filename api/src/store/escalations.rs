@@ -163,6 +163,20 @@ pub fn insert_trigger(
         .map(drop)
 }
 
+/// The escalation a trigger `kind` was recorded on for a subject, if it fired.
+pub fn trigger_escalation(
+    conn: &mut DbConn,
+    subject_type: &str,
+    subject_id: &str,
+    kind: &str,
+) -> QueryResult<Option<String>> {
+    escalation_triggers::table
+        .find((subject_type, subject_id, kind))
+        .select(escalation_triggers::escalation_id)
+        .first(conn)
+        .optional()
+}
+
 /// Replaces the trigger list only if it is still `old` (compare-and-set against a concurrent
 /// append). Returns whether it was written.
 pub fn set_triggers_if(
