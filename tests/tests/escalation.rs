@@ -969,3 +969,133 @@ async fn a_logged_in_reporter_messages_the_bureau_without_identity() {
     let mine = app.get(&format!("/m/v1/reports/{}", r.id), &token).await;
     assert_eq!(mine.json["messages"][0]["recipient"], "bureau");
 }
+
+/// Yesterday's UTC date, `YYYY-MM-DD`: a plan deadline that has already passed.
+fn yesterday() -> String {
+    (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_overview_counts_major_hazards_through_their_real_path() {
+    use qingling_tests::ledger::full_plan;
+    let app = qingling_tests::spawn_app().await;
+    let site = app.ledger_site("steel").await;
+    let other = app.ledger_site("nonferrous").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("xx")).await;
+    let clearing = |ov: &Value, id: &str| {
+        ov["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["enterprise_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+
+    let before = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&before.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 0);
+    assert_eq!(e["overdue_major_hazards"], 0);
+    assert_eq!(e["average_major_hazard_close_seconds"], Value::Null);
+    assert_eq!(e["cleared_to_zero"], true);
+
+    // A report accepted as major, a major hazard from a sweep (plan past its deadline), a
+    // general one, and one major hazard at the other site.
+    let accepted = app
+        .accepted_hazard(
+            &site,
+            json!({"decision": "accept", "level": "major", "criterion_codes": ["MEM10-4-1"]}),
+        )
+        .await;
+    let swept = app.swept_hazard(&site, "major").await;
+    app.swept_hazard(&site, "general").await;
+    app.swept_hazard(&other, "major").await;
+    for (hid, deadline) in [(&accepted, "2099-12-31".to_owned()), (&swept, yesterday())] {
+        let p = app
+            .put(
+                &format!("/api/v1/hazards/{hid}/plan"),
+                &site.manager,
+                full_plan("王工", &deadline),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+    }
+    let mid = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&mid.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 2);
+    assert_eq!(e["overdue_major_hazards"], 1);
+    assert_eq!(e["closed_major_hazards"], 0);
+    assert_eq!(e["cleared_to_zero"], false);
+    assert_eq!(clearing(&mid.json, &other.id)["open_major_hazards"], 1);
+
+    // Close the accepted one: evidence, then verification by the principal.
+    let ev = app
+        .post(
+            &format!("/api/v1/hazards/{accepted}/evidence"),
+            &site.manager,
+            json!({"note": "休息室已拆除"}),
+        )
+        .await;
+    assert_eq!(ev.status, StatusCode::OK, "{:?}", ev.json);
+    let pass = app
+        .post(
+            &format!("/api/v1/hazards/{accepted}/verify"),
+            &site.principal,
+            json!({"passed": true, "note": "验收合格"}),
+        )
+        .await;
+    assert_eq!(pass.json["status"], "closed", "{:?}", pass.json);
+    let after = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&after.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 1);
+    assert_eq!(e["overdue_major_hazards"], 1);
+    assert_eq!(e["closed_major_hazards"], 1);
+    assert!(e["average_major_hazard_close_seconds"].as_i64().unwrap() >= 0);
+    assert_eq!(e["cleared_to_zero"], false);
+
+    let drill = app
+        .get(&format!("/api/v1/bureau/overview/{}", site.id), &officer)
+        .await;
+    assert_eq!(drill.status, StatusCode::OK, "{:?}", drill.json);
+    assert_eq!(drill.json["open_major_hazards"], 1);
+    let list = drill.json["open_major_hazards_list"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["id"], swept.as_str());
+    assert_eq!(list[0]["overdue"], true);
+    let hidden = app
+        .get(&format!("/api/v1/bureau/overview/{}", site.id), &stranger)
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let staff = app
+        .get(
+            &format!("/api/v1/bureau/overview/{}", site.id),
+            &site.manager,
+        )
+        .await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN);
+
+    // The counts the transitions kept are the ledger's own: a rebuild from scratch agrees.
+    let ids = vec![site.id.clone(), other.id.clone()];
+    let (kept, rebuilt) = app
+        .ctx
+        .db(move |conn| {
+            use qingling_api::store::hazard_counts;
+            let kept = hazard_counts::of(conn, &ids)?;
+            hazard_counts::rebuild(conn)?;
+            Ok((kept, hazard_counts::of(conn, &ids)?))
+        })
+        .await
+        .unwrap();
+    let strip = |v: Vec<qingling_api::store::hazard_counts::HazardStatsRow>| {
+        let mut v: Vec<_> = v
+            .into_iter()
+            .map(|r| (r.enterprise_id, r.open_major, r.closed_major))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(strip(kept), strip(rebuilt));
+}

@@ -12,8 +12,10 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::audit;
 use crate::services::escalations::{Event, record_event, seconds_between};
+use crate::services::hazards::{HazardView, hazard_view, today};
 use crate::store::enterprises::{self, Scope};
 use crate::store::escalations::{self, EscalationRow, InboxFilter, TransitionFields};
+use crate::store::hazard_counts;
 use crate::store::pagination::PageRequest;
 use crate::store::reports::{self, MessageRow};
 use crate::store::schema::areas;
@@ -572,11 +574,15 @@ pub struct EnterpriseClearing {
     pub closed_escalations: i64,
     /// Mean time from opening to closing or dismissal, seconds (none before the first).
     pub average_close_seconds: Option<i64>,
-    /// Open major hazards — not yet available (the hazard ledger is not in this build).
-    pub open_major_hazards: Option<i64>,
-    /// Overdue major hazards — not yet available (the hazard ledger is not in this build).
-    pub overdue_major_hazards: Option<i64>,
-    /// 动态清零: nothing open for the bureau (today: no open escalation).
+    /// Major hazards on the ledger not yet closed (销号).
+    pub open_major_hazards: i64,
+    /// Of those, the ones past their plan's deadline.
+    pub overdue_major_hazards: i64,
+    /// Major hazards closed.
+    pub closed_major_hazards: i64,
+    /// Mean time from registering a major hazard to closing it, seconds (none before the first).
+    pub average_major_hazard_close_seconds: Option<i64>,
+    /// 动态清零: no open major hazard and nothing open with the bureau.
     pub cleared_to_zero: bool,
 }
 
@@ -587,11 +593,67 @@ pub struct Overview {
     pub enterprises: Vec<EnterpriseClearing>,
 }
 
-/// Per enterprise in the officer's jurisdiction: counts kept by the transitions, so the answer
-/// reads one stats row per enterprise whatever the size of the ledger.
+/// `GET /api/v1/bureau/overview/{enterprise_id}`: one enterprise's counts and the major hazards
+/// behind them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseDrillDown {
+    /// The counts.
+    #[serde(flatten)]
+    pub clearing: EnterpriseClearing,
+    /// Open major hazards, earliest deadline first (overdue ones lead; unplanned ones last), at
+    /// most [`DRILL_DOWN_LIMIT`].
+    pub open_major_hazards_list: Vec<HazardView>,
+}
+
+/// How many open major hazards the drill-down lists.
+pub const DRILL_DOWN_LIMIT: i64 = 200;
+
+/// The counts of `ents`: escalation and hazard counts kept by the transitions, and overdue major
+/// hazards counted through their partial index. Reads a few rows per enterprise, whatever the
+/// size of the ledger.
+fn clearing(
+    conn: &mut DbConn,
+    ents: Vec<enterprises::EnterpriseRow>,
+) -> AppResult<Vec<EnterpriseClearing>> {
+    let ids: Vec<String> = ents.iter().map(|e| e.id.clone()).collect();
+    let stats = escalations::stats_of(conn, &ids)?;
+    let hazard_stats = hazard_counts::of(conn, &ids)?;
+    let overdue = hazard_counts::overdue_major(conn, &ids, &today())?;
+    Ok(ents
+        .into_iter()
+        .map(|e| {
+            let s = stats.iter().find(|s| s.enterprise_id == e.id);
+            let h = hazard_stats.iter().find(|h| h.enterprise_id == e.id);
+            let open = s.map_or(0, |s| s.open_count);
+            let open_major = h.map_or(0, |h| h.open_major);
+            EnterpriseClearing {
+                open_escalations: open,
+                closed_escalations: s.map_or(0, |s| s.closed_count),
+                average_close_seconds: s
+                    .filter(|s| s.closed_count > 0)
+                    .map(|s| s.closed_seconds_total / s.closed_count),
+                open_major_hazards: open_major,
+                overdue_major_hazards: overdue
+                    .iter()
+                    .find(|(id, _)| *id == e.id)
+                    .map_or(0, |(_, n)| *n),
+                closed_major_hazards: h.map_or(0, |h| h.closed_major),
+                average_major_hazard_close_seconds: h
+                    .filter(|h| h.closed_major > 0)
+                    .map(|h| h.closed_major_seconds / h.closed_major),
+                cleared_to_zero: open == 0 && open_major == 0,
+                enterprise_id: e.id,
+                name: e.name,
+                jurisdiction: e.jurisdiction,
+            }
+        })
+        .collect())
+}
+
+/// Per enterprise in the officer's jurisdiction.
 pub async fn overview(ctx: &AppContext, actor: &Actor) -> AppResult<Overview> {
     let jurisdiction = officer_jurisdiction(actor)?;
-    let (ents, stats) = ctx
+    let enterprises = ctx
         .db(move |conn| {
             let mut ents = Vec::new();
             let mut page = PageRequest::parse(None, Some(crate::store::pagination::MAX_LIMIT))?;
@@ -604,31 +666,33 @@ pub async fn overview(ctx: &AppContext, actor: &Actor) -> AppResult<Overview> {
                     None => break,
                 }
             }
-            let ids: Vec<String> = ents.iter().map(|e| e.id.clone()).collect();
-            let stats = escalations::stats_of(conn, &ids)?;
-            Ok((ents, stats))
+            clearing(conn, ents)
         })
         .await?;
-    let enterprises = ents
-        .into_iter()
-        .map(|e| {
-            let s = stats.iter().find(|s| s.enterprise_id == e.id);
-            let open = s.map_or(0, |s| s.open_count);
-            let closed = s.map_or(0, |s| s.closed_count);
-            EnterpriseClearing {
-                open_escalations: open,
-                closed_escalations: closed,
-                average_close_seconds: s
-                    .filter(|s| s.closed_count > 0)
-                    .map(|s| s.closed_seconds_total / s.closed_count),
-                open_major_hazards: None,
-                overdue_major_hazards: None,
-                cleared_to_zero: open == 0,
-                enterprise_id: e.id,
-                name: e.name,
-                jurisdiction: e.jurisdiction,
-            }
-        })
-        .collect();
     Ok(Overview { enterprises })
+}
+
+/// One enterprise of the officer's jurisdiction (404 for any other) with its open major hazards.
+pub async fn drill_down(
+    ctx: &AppContext,
+    actor: &Actor,
+    enterprise_id: String,
+) -> AppResult<EnterpriseDrillDown> {
+    officer_jurisdiction(actor)?;
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        let ent = enterprises::find(conn, &enterprise_id)?
+            .filter(|e| actor.supervises(&e.jurisdiction))
+            .ok_or_else(AppError::not_found)?;
+        let rows = hazard_counts::open_major_of(conn, &ent.id, DRILL_DOWN_LIMIT)?;
+        let today = today();
+        let clearing = clearing(conn, vec![ent])?
+            .pop()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no clearing row")))?;
+        Ok(EnterpriseDrillDown {
+            clearing,
+            open_major_hazards_list: rows.into_iter().map(|r| hazard_view(r, &today)).collect(),
+        })
+    })
+    .await
 }
