@@ -633,12 +633,15 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
     let app = spawn_app_with(|s| {
         s.deadlines.triage_major = Duration::ZERO;
         s.deadlines.triage = Duration::ZERO;
+        s.deadlines.plan = Duration::ZERO;
         s.deadlines.sweep_interval = Duration::from_secs(3600);
         s.pool_size = 8;
     })
     .await;
-    let (eid, _) = app.enterprise_and_officer().await;
+    let site = app.ledger_site("steel").await;
+    let eid = site.id.clone();
     let mut all = Vec::new();
+    let mut hazards = Vec::new();
     for round in 0..10 {
         let mut batch = Vec::new();
         for i in 0..6 {
@@ -654,6 +657,18 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
                 .await;
             batch.push((r.id, major));
         }
+        // A major hazard with no plan (plan_missing) and one whose plan's deadline has passed
+        // (plan_overdue), both due at once for every sweeper.
+        let unplanned = app.swept_hazard(&site, "major").await;
+        let overdue = app.swept_hazard(&site, "major").await;
+        let p = app
+            .put(
+                &format!("/api/v1/hazards/{overdue}/plan"),
+                &site.manager,
+                qingling_tests::ledger::full_plan("王工", &yesterday()),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
         let sweeps: Vec<_> = (0..4)
             .map(|_| {
                 let ctx = app.ctx.clone();
@@ -664,6 +679,8 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
             s.await.unwrap().unwrap();
         }
         all.extend(batch);
+        hazards.push((unplanned, "plan_missing"));
+        hazards.push((overdue, "plan_overdue"));
     }
     for (id, major) in all {
         let escs = app.escalations_of(&id).await;
@@ -676,6 +693,11 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
             vec!["report_untriaged"]
         };
         assert_eq!(kinds, expected, "{id}");
+    }
+    for (id, kind) in hazards {
+        let escs = app.escalations_of_subject("hazard", &id).await;
+        assert_eq!(escs.len(), 1, "one escalation for hazard {id}");
+        assert_eq!(trigger_kinds(&escs[0]), [kind], "hazard {id}");
     }
 }
 
@@ -774,6 +796,225 @@ async fn several_instances_delivering_at_once_send_each_event_once() {
     ids.dedup();
     assert_eq!(n, ids.len(), "no event sent twice");
     assert_eq!(n, 15);
+}
+
+/// Yesterday's UTC date, `YYYY-MM-DD`: a plan deadline that has already passed.
+fn yesterday() -> String {
+    (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_major_hazard_without_a_plan_escalates_once_and_its_passed_deadline_joins_once() {
+    use qingling_tests::ledger::full_plan;
+    let app = spawn_app_with(|s| {
+        s.deadlines.plan = Duration::from_secs(2);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+    })
+    .await;
+    let site = app.ledger_site("steel").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("xx")).await;
+    let unplanned = app.swept_hazard(&site, "major").await;
+    let general = app.swept_hazard(&site, "general").await;
+    let planned = app.swept_hazard(&site, "major").await;
+    let p = app
+        .put(
+            &format!("/api/v1/hazards/{planned}/plan"),
+            &site.manager,
+            full_plan("王工", "2099-12-31"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+
+    eventually("the unplanned major hazard escalates", || async {
+        !app.escalations_of_subject("hazard", &unplanned)
+            .await
+            .is_empty()
+    })
+    .await;
+    let escs = app.escalations_of_subject("hazard", &unplanned).await;
+    assert_eq!(escs.len(), 1);
+    assert_eq!(trigger_kinds(&escs[0]), ["plan_missing"]);
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    let list = items(&inbox.json);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["subject_type"], "hazard");
+    assert_eq!(list[0]["subject_id"], unplanned.as_str());
+    let theirs = app.get("/api/v1/bureau/escalations", &stranger).await;
+    assert!(
+        items(&theirs.json).is_empty(),
+        "another jurisdiction sees nothing"
+    );
+
+    // A plan written late with a deadline already past: overdue now, recorded on the open
+    // escalation rather than opening another.
+    let late = app
+        .put(
+            &format!("/api/v1/hazards/{unplanned}/plan"),
+            &site.manager,
+            full_plan("王工", &yesterday()),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::OK, "{:?}", late.json);
+    eventually("the passed deadline joins the escalation", || async {
+        let e = app.escalations_of_subject("hazard", &unplanned).await;
+        trigger_kinds(&e[0]).len() == 2
+    })
+    .await;
+    sleep_ms(600).await; // several more sweeps
+    let escs = app.escalations_of_subject("hazard", &unplanned).await;
+    assert_eq!(escs.len(), 1, "still one escalation");
+    assert_eq!(trigger_kinds(&escs[0]), ["plan_missing", "plan_overdue"]);
+    let detail = app
+        .get(
+            &format!("/api/v1/bureau/escalations/{}", escs[0].id),
+            &officer,
+        )
+        .await;
+    let kinds: Vec<&str> = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["opened", "trigger"]);
+
+    assert!(
+        app.escalations_of_subject("hazard", &general)
+            .await
+            .is_empty()
+    );
+    assert!(
+        app.escalations_of_subject("hazard", &planned)
+            .await
+            .is_empty(),
+        "a major hazard planned in time, deadline ahead, stays with the enterprise"
+    );
+}
+
+#[tokio::test]
+async fn the_overview_counts_major_hazards_through_their_real_path() {
+    use qingling_tests::ledger::full_plan;
+    let app = qingling_tests::spawn_app().await;
+    let site = app.ledger_site("steel").await;
+    let other = app.ledger_site("nonferrous").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("xx")).await;
+    let clearing = |ov: &Value, id: &str| {
+        ov["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["enterprise_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+
+    let before = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&before.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 0);
+    assert_eq!(e["overdue_major_hazards"], 0);
+    assert_eq!(e["average_major_hazard_close_seconds"], Value::Null);
+    assert_eq!(e["cleared_to_zero"], true);
+
+    // A report accepted as major, a major hazard from a sweep (plan past its deadline), a
+    // general one, and one major hazard at the other site.
+    let accepted = app
+        .accepted_hazard(
+            &site,
+            json!({"decision": "accept", "level": "major", "criterion_codes": ["MEM10-4-1"]}),
+        )
+        .await;
+    let swept = app.swept_hazard(&site, "major").await;
+    app.swept_hazard(&site, "general").await;
+    app.swept_hazard(&other, "major").await;
+    for (hid, deadline) in [(&accepted, "2099-12-31".to_owned()), (&swept, yesterday())] {
+        let p = app
+            .put(
+                &format!("/api/v1/hazards/{hid}/plan"),
+                &site.manager,
+                full_plan("王工", &deadline),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+    }
+    let mid = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&mid.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 2);
+    assert_eq!(e["overdue_major_hazards"], 1);
+    assert_eq!(e["closed_major_hazards"], 0);
+    assert_eq!(e["cleared_to_zero"], false);
+    assert_eq!(clearing(&mid.json, &other.id)["open_major_hazards"], 1);
+
+    // Close the accepted one: evidence, then verification by the principal.
+    let ev = app
+        .post(
+            &format!("/api/v1/hazards/{accepted}/evidence"),
+            &site.manager,
+            json!({"note": "休息室已拆除"}),
+        )
+        .await;
+    assert_eq!(ev.status, StatusCode::OK, "{:?}", ev.json);
+    let pass = app
+        .post(
+            &format!("/api/v1/hazards/{accepted}/verify"),
+            &site.principal,
+            json!({"passed": true, "note": "验收合格"}),
+        )
+        .await;
+    assert_eq!(pass.json["status"], "closed", "{:?}", pass.json);
+    let after = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&after.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 1);
+    assert_eq!(e["overdue_major_hazards"], 1);
+    assert_eq!(e["closed_major_hazards"], 1);
+    assert!(e["average_major_hazard_close_seconds"].as_i64().unwrap() >= 0);
+    assert_eq!(e["cleared_to_zero"], false);
+
+    let drill = app
+        .get(&format!("/api/v1/bureau/overview/{}", site.id), &officer)
+        .await;
+    assert_eq!(drill.status, StatusCode::OK, "{:?}", drill.json);
+    assert_eq!(drill.json["open_major_hazards"], 1);
+    let list = drill.json["open_major_hazards_list"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["id"], swept.as_str());
+    assert_eq!(list[0]["overdue"], true);
+    let hidden = app
+        .get(&format!("/api/v1/bureau/overview/{}", site.id), &stranger)
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let staff = app
+        .get(
+            &format!("/api/v1/bureau/overview/{}", site.id),
+            &site.manager,
+        )
+        .await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN);
+
+    // The counts the transitions kept are the ledger's own: a rebuild from scratch agrees.
+    let ids = vec![site.id.clone(), other.id.clone()];
+    let (kept, rebuilt) = app
+        .ctx
+        .db(move |conn| {
+            use qingling_api::store::hazard_counts;
+            let kept = hazard_counts::of(conn, &ids)?;
+            hazard_counts::rebuild(conn)?;
+            Ok((kept, hazard_counts::of(conn, &ids)?))
+        })
+        .await
+        .unwrap();
+    let strip = |v: Vec<qingling_api::store::hazard_counts::HazardStatsRow>| {
+        let mut v: Vec<_> = v
+            .into_iter()
+            .map(|r| (r.enterprise_id, r.open_major, r.closed_major))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(strip(kept), strip(rebuilt));
 }
 
 #[tokio::test]
@@ -970,132 +1211,47 @@ async fn a_logged_in_reporter_messages_the_bureau_without_identity() {
     assert_eq!(mine.json["messages"][0]["recipient"], "bureau");
 }
 
-/// Yesterday's UTC date, `YYYY-MM-DD`: a plan deadline that has already passed.
-fn yesterday() -> String {
-    (chrono::Utc::now() - chrono::Duration::days(1))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 #[tokio::test]
-async fn the_overview_counts_major_hazards_through_their_real_path() {
+async fn a_plan_deadline_passing_at_midnight_escalates_on_the_next_sweep_once() {
+    use qingling_api::workers::sweeper::sweep;
     use qingling_tests::ledger::full_plan;
-    let app = qingling_tests::spawn_app().await;
+    let app = spawn_app_with(|s| {
+        s.deadlines.sweep_interval = Duration::from_secs(3600);
+    })
+    .await;
     let site = app.ledger_site("steel").await;
-    let other = app.ledger_site("nonferrous").await;
-    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
-    let (_, stranger) = app.user("bureau_officer", None, Some("xx")).await;
-    let clearing = |ov: &Value, id: &str| {
-        ov["enterprises"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["enterprise_id"] == id)
-            .cloned()
-            .unwrap()
-    };
-
-    let before = app.get("/api/v1/bureau/overview", &officer).await;
-    let e = clearing(&before.json, &site.id);
-    assert_eq!(e["open_major_hazards"], 0);
-    assert_eq!(e["overdue_major_hazards"], 0);
-    assert_eq!(e["average_major_hazard_close_seconds"], Value::Null);
-    assert_eq!(e["cleared_to_zero"], true);
-
-    // A report accepted as major, a major hazard from a sweep (plan past its deadline), a
-    // general one, and one major hazard at the other site.
-    let accepted = app
-        .accepted_hazard(
-            &site,
-            json!({"decision": "accept", "level": "major", "criterion_codes": ["MEM10-4-1"]}),
-        )
-        .await;
-    let swept = app.swept_hazard(&site, "major").await;
-    app.swept_hazard(&site, "general").await;
-    app.swept_hazard(&other, "major").await;
-    for (hid, deadline) in [(&accepted, "2099-12-31".to_owned()), (&swept, yesterday())] {
-        let p = app
-            .put(
-                &format!("/api/v1/hazards/{hid}/plan"),
-                &site.manager,
-                full_plan("王工", &deadline),
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
-    }
-    let mid = app.get("/api/v1/bureau/overview", &officer).await;
-    let e = clearing(&mid.json, &site.id);
-    assert_eq!(e["open_major_hazards"], 2);
-    assert_eq!(e["overdue_major_hazards"], 1);
-    assert_eq!(e["closed_major_hazards"], 0);
-    assert_eq!(e["cleared_to_zero"], false);
-    assert_eq!(clearing(&mid.json, &other.id)["open_major_hazards"], 1);
-
-    // Close the accepted one: evidence, then verification by the principal.
-    let ev = app
-        .post(
-            &format!("/api/v1/hazards/{accepted}/evidence"),
+    let hid = app.swept_hazard(&site, "major").await;
+    let today = chrono::Utc::now().date_naive();
+    let p = app
+        .put(
+            &format!("/api/v1/hazards/{hid}/plan"),
             &site.manager,
-            json!({"note": "休息室已拆除"}),
+            full_plan("王工", &today.format("%Y-%m-%d").to_string()),
         )
         .await;
-    assert_eq!(ev.status, StatusCode::OK, "{:?}", ev.json);
-    let pass = app
-        .post(
-            &format!("/api/v1/hazards/{accepted}/verify"),
-            &site.principal,
-            json!({"passed": true, "note": "验收合格"}),
-        )
-        .await;
-    assert_eq!(pass.json["status"], "closed", "{:?}", pass.json);
-    let after = app.get("/api/v1/bureau/overview", &officer).await;
-    let e = clearing(&after.json, &site.id);
-    assert_eq!(e["open_major_hazards"], 1);
-    assert_eq!(e["overdue_major_hazards"], 1);
-    assert_eq!(e["closed_major_hazards"], 1);
-    assert!(e["average_major_hazard_close_seconds"].as_i64().unwrap() >= 0);
-    assert_eq!(e["cleared_to_zero"], false);
-
-    let drill = app
-        .get(&format!("/api/v1/bureau/overview/{}", site.id), &officer)
-        .await;
-    assert_eq!(drill.status, StatusCode::OK, "{:?}", drill.json);
-    assert_eq!(drill.json["open_major_hazards"], 1);
-    let list = drill.json["open_major_hazards_list"].as_array().unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0]["id"], swept.as_str());
-    assert_eq!(list[0]["overdue"], true);
-    let hidden = app
-        .get(&format!("/api/v1/bureau/overview/{}", site.id), &stranger)
-        .await;
-    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    let staff = app
-        .get(
-            &format!("/api/v1/bureau/overview/{}", site.id),
-            &site.manager,
-        )
-        .await;
-    assert_eq!(staff.status, StatusCode::FORBIDDEN);
-
-    // The counts the transitions kept are the ledger's own: a rebuild from scratch agrees.
-    let ids = vec![site.id.clone(), other.id.clone()];
-    let (kept, rebuilt) = app
+    assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+    // Sweeps at chosen instants: now and two minutes on (the plan is not overdue yet; the
+    // second moves the watermark past the plan's change), then just after midnight, when only
+    // the deadline itself makes the hazard due.
+    let d = app.ctx.settings.deadlines.clone();
+    let now = qingling_api::store::time::now();
+    let midnight = (today + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 1)
+        .unwrap();
+    let stats = app
         .ctx
         .db(move |conn| {
-            use qingling_api::store::hazard_counts;
-            let kept = hazard_counts::of(conn, &ids)?;
-            hazard_counts::rebuild(conn)?;
-            Ok((kept, hazard_counts::of(conn, &ids)?))
+            let mut all = Vec::new();
+            for at in [now, now + chrono::Duration::minutes(2), midnight, midnight] {
+                all.push(sweep(conn, &d, at.max(now))?);
+            }
+            Ok(all)
         })
         .await
         .unwrap();
-    let strip = |v: Vec<qingling_api::store::hazard_counts::HazardStatsRow>| {
-        let mut v: Vec<_> = v
-            .into_iter()
-            .map(|r| (r.enterprise_id, r.open_major, r.closed_major))
-            .collect();
-        v.sort();
-        v
-    };
-    assert_eq!(strip(kept), strip(rebuilt));
+    let opened: Vec<usize> = stats.iter().map(|s| s.opened).collect();
+    assert_eq!(opened, [0, 0, 1, 0], "{stats:?}");
+    let escs = app.escalations_of_subject("hazard", &hid).await;
+    assert_eq!(escs.len(), 1);
+    assert_eq!(trigger_kinds(&escs[0]), ["plan_overdue"]);
 }
