@@ -1255,3 +1255,58 @@ async fn a_plan_deadline_passing_at_midnight_escalates_on_the_next_sweep_once() 
     assert_eq!(escs.len(), 1);
     assert_eq!(trigger_kinds(&escs[0]), ["plan_overdue"]);
 }
+
+#[tokio::test]
+async fn an_https_webhook_url_is_accepted_and_delivery_speaks_tls() {
+    use tokio::io::AsyncReadExt;
+    // A bare TCP listener standing in for the bureau's https receiver: it records the first
+    // bytes the outbox sends and hangs up. A TLS ClientHello starts with 0x16 0x03.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/hook", listener.local_addr().unwrap());
+    let first: std::sync::Arc<std::sync::Mutex<Vec<u8>>> = Default::default();
+    let seen = first.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 16];
+            if let Ok(n) = sock.read(&mut buf).await {
+                let mut s = seen.lock().unwrap();
+                if s.is_empty() {
+                    s.extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+    });
+    let app = spawn_app_with(move |s| {
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+    })
+    .await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("rejected"),
+                ..Default::default()
+            },
+        )
+        .await;
+    let appeal = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": r.receipt_code, "reason": "驳回不实"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED);
+    eventually("the outbox opens a TLS handshake", || async {
+        first.lock().unwrap().len() >= 2
+    })
+    .await;
+    let bytes = first.lock().unwrap().clone();
+    assert_eq!(
+        &bytes[..2],
+        &[0x16, 0x03],
+        "a TLS handshake record, not plain HTTP"
+    );
+}
