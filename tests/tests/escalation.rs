@@ -880,6 +880,24 @@ async fn a_major_hazard_without_a_plan_escalates_once_and_its_passed_deadline_jo
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["opened", "trigger"]);
+    assert_eq!(detail.json["report"], Value::Null);
+    let hazard = &detail.json["hazard"];
+    assert_eq!(hazard["id"], unplanned.as_str());
+    assert_eq!(hazard["level"], "major");
+    assert_eq!(hazard["overdue"], true);
+    assert_eq!(hazard["plan"]["measures"], "拆除吊运跨下休息室，人员迁出");
+    assert_eq!(hazard["plan"]["deadline"], yesterday().as_str());
+    let roles: Vec<&str> = hazard["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["safety_manager", "safety_manager"]);
+    assert!(
+        !String::from_utf8_lossy(&detail.bytes).contains(&site.manager_id),
+        "staff ids are not the bureau's business"
+    );
 
     assert!(
         app.escalations_of_subject("hazard", &general)

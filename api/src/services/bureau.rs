@@ -15,11 +15,11 @@ use crate::services::escalations::{Event, record_event, seconds_between};
 use crate::services::hazards::{HazardView, hazard_view, today};
 use crate::store::enterprises::{self, Scope};
 use crate::store::escalations::{self, EscalationRow, InboxFilter, TransitionFields};
-use crate::store::hazard_counts;
 use crate::store::pagination::PageRequest;
 use crate::store::reports::{self, MessageRow};
 use crate::store::schema::areas;
 use crate::store::{DbConn, time, write_tx};
+use crate::store::{hazard_counts, hazards};
 
 /// One trigger that fired on an escalation.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -141,6 +141,51 @@ pub struct EscalationDetail {
     pub events: Vec<TimelineEntry>,
     /// The report, when the subject is a report.
     pub report: Option<ReportSubject>,
+    /// The hazard, when the subject is a hazard.
+    pub hazard: Option<HazardSubject>,
+}
+
+/// The current 五落实 plan as the bureau sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSubject {
+    /// Version (1, 2, …).
+    pub version: i32,
+    /// 整改措施.
+    pub measures: String,
+    /// 责任人 (the enterprise's named person).
+    pub responsible_person: String,
+    /// 整改资金, fen.
+    pub funds_fen: Option<i64>,
+    /// 整改期限.
+    pub deadline: Option<String>,
+    /// 应急预案.
+    pub contingency_plan: Option<String>,
+}
+
+/// Rectification evidence as the bureau sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceSubject {
+    /// What was done.
+    pub note: String,
+    /// When.
+    pub created_at: String,
+    /// Photo ids.
+    pub photo_ids: Vec<String>,
+}
+
+/// The hazard an escalation is about: the ledger entry, its current plan, evidence and timeline
+/// (roles, not staff ids) — never who reported it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HazardSubject {
+    /// The ledger entry.
+    #[serde(flatten)]
+    pub hazard: HazardView,
+    /// The current plan.
+    pub plan: Option<PlanSubject>,
+    /// Evidence, oldest first.
+    pub evidence: Vec<EvidenceSubject>,
+    /// The hazard's timeline.
+    pub timeline: Vec<TimelineEntry>,
 }
 
 /// `POST …/supervise`.
@@ -325,19 +370,66 @@ fn report_subject(conn: &mut DbConn, report_id: &str) -> AppResult<Option<Report
     }))
 }
 
+fn hazard_subject(conn: &mut DbConn, hazard_id: &str) -> AppResult<Option<HazardSubject>> {
+    let Some(h) = hazards::find(conn, hazard_id)? else {
+        return Ok(None);
+    };
+    let plan = hazards::plans_of(conn, &h.id)?
+        .into_iter()
+        .find(|p| p.version == h.plan_version)
+        .map(|p| PlanSubject {
+            version: p.version,
+            measures: p.measures,
+            responsible_person: p.responsible_person,
+            funds_fen: p.funds_fen,
+            deadline: p.deadline,
+            contingency_plan: p.contingency_plan,
+        });
+    let mut evidence = Vec::new();
+    for e in hazards::evidence_of(conn, &h.id)? {
+        evidence.push(EvidenceSubject {
+            photo_ids: reports::photos_of(conn, "evidence", &e.id)?
+                .into_iter()
+                .map(|p| p.id)
+                .collect(),
+            note: e.note,
+            created_at: time::to_rfc3339(e.created_at),
+        });
+    }
+    let timeline = hazards::events_of(conn, &h.id)?
+        .into_iter()
+        .map(|e| {
+            timeline_entry(
+                e.at,
+                e.kind,
+                e.actor_role,
+                e.from_status,
+                e.to_status,
+                e.note,
+            )
+        })
+        .collect();
+    Ok(Some(HazardSubject {
+        hazard: hazard_view(h, &today()),
+        plan,
+        evidence,
+        timeline,
+    }))
+}
+
 /// One escalation with its timeline and subject.
 pub async fn get(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<EscalationDetail> {
     let actor = actor.clone();
-    let (row, events, report) = ctx
+    let (row, events, report, hazard) = ctx
         .db(move |conn| {
             let row = escalation_for(conn, &actor, &id)?;
             let events = escalations::events_of(conn, &row.id)?;
-            let report = if row.subject_type == "report" {
-                report_subject(conn, &row.subject_id)?
+            let (report, hazard) = if row.subject_type == "hazard" {
+                (None, hazard_subject(conn, &row.subject_id)?)
             } else {
-                None
+                (report_subject(conn, &row.subject_id)?, None)
             };
-            Ok((row, events, report))
+            Ok((row, events, report, hazard))
         })
         .await?;
     Ok(EscalationDetail {
@@ -356,6 +448,7 @@ pub async fn get(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<Escal
             })
             .collect(),
         report,
+        hazard,
     })
 }
 
