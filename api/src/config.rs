@@ -373,12 +373,12 @@ impl Settings {
             )?,
         };
         if let Some(u) = &settings.webhook_url
-            && !u.starts_with("http://")
+            && !(u.starts_with("https://") || u.starts_with("http://"))
         {
-            // The HTTP client is built without TLS (no OpenSSL, and rustls is not compiled in
-            // yet): refuse https:// here rather than fail at every delivery.
+            // https:// goes through rustls with the bundled webpki roots (no system store
+            // needed); http:// stays for a receiver on the same host or network.
             return Err(ConfigError::new(
-                "QINGLING_WEBHOOK_URL must start with http:// (https needs reqwest's rustls-tls feature)",
+                "QINGLING_WEBHOOK_URL must start with https:// or http://",
             ));
         }
         if settings.webhook_url.is_some() && settings.webhook_secret.is_none() {
@@ -467,6 +467,27 @@ mod tests {
     #[test]
     fn unknown_file_keys_are_refused() {
         assert!(Settings::from_sources(Some("bnid = \"x\""), &env(&[])).is_err());
+    }
+
+    #[test]
+    fn webhooks_go_to_https_or_http_and_nothing_else() {
+        let with = |url: &str| {
+            Settings::from_sources(
+                None,
+                &env(&[
+                    ("QINGLING_WEBHOOK_URL", url),
+                    ("QINGLING_WEBHOOK_SECRET", "s3cret"),
+                ]),
+            )
+        };
+        let s = with("https://bureau.example/hooks/qingling").unwrap();
+        assert_eq!(
+            s.webhook_url.as_deref(),
+            Some("https://bureau.example/hooks/qingling")
+        );
+        assert!(with("http://127.0.0.1:9000/hook").is_ok());
+        let err = with("ftp://bureau.example/hook").unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Appeals to the bureau from phones: a logged-in worker's own report, or any report by its
-//! receipt code (which travels in the body, never in a URL).
+//! receipt code (which travels in the body, never in a URL); then messages to the bureau on the
+//! same channel (the bureau's replies show in the report's follow-up).
 
 use actix_web::{HttpResponse, post, web};
 use qingling_api::AppContext;
-use qingling_api::error::AppError;
-use qingling_api::http::extract::AuthUser;
+use qingling_api::error::{AppError, ErrorCode};
+use qingling_api::http::extract::{AuthUser, ClientAddr};
 use qingling_api::http::problem::Problem;
 use qingling_api::services::appeals::{self, AppealRequest, AppealView, ReceiptAppealRequest};
+use qingling_api::services::followup::{MessageBody, ReceiptMessage};
 
 /// Appeal one of my reports to the bureau (rejected, duplicate or untriaged).
 #[utoipa::path(tag = "phone", security(("bearer" = [])), params(("id" = String, Path)), request_body = AppealRequest, responses(
@@ -32,4 +34,34 @@ pub async fn appeal_with_receipt(
 ) -> Result<HttpResponse, AppError> {
     let v = appeals::appeal_with_receipt(&ctx, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(v))
+}
+
+/// Write to the bureau about one of my appealed reports.
+#[utoipa::path(tag = "phone", security(("bearer" = [])), params(("id" = String, Path)), request_body = MessageBody, responses(
+    (status = 201), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[post("/reports/{id}/bureau-messages")]
+pub async fn message_bureau(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<MessageBody>,
+) -> Result<HttpResponse, AppError> {
+    appeals::message_bureau_as_reporter(&ctx, &user.0, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().finish())
+}
+
+/// Write to the bureau about an appealed report with its receipt code (anonymous).
+#[utoipa::path(tag = "phone", request_body = ReceiptMessage, responses(
+    (status = 201), (status = 404, body = Problem), (status = 409, body = Problem), (status = 429, body = Problem)))]
+#[post("/receipt/bureau-messages")]
+pub async fn message_bureau_with_receipt(
+    ctx: web::Data<AppContext>,
+    client: ClientAddr,
+    body: web::Json<ReceiptMessage>,
+) -> Result<HttpResponse, AppError> {
+    if !ctx.phone_limits.allow_receipt_lookup(client.0) {
+        return Err(AppError::new(ErrorCode::RateLimited));
+    }
+    appeals::message_bureau_with_receipt(&ctx, body.into_inner()).await?;
+    Ok(HttpResponse::Created().finish())
 }

@@ -31,6 +31,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(message_by_receipt)
             .service(crate::appeals::appeal_report)
             .service(crate::appeals::appeal_with_receipt)
+            .service(crate::appeals::message_bureau)
+            .service(crate::appeals::message_bureau_with_receipt)
             .service(crate::rewards::claim_reward),
     );
 }

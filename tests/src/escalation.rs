@@ -81,11 +81,33 @@ impl TestApp {
 
     /// Every escalation of a report, read from the store.
     pub async fn escalations_of(&self, report_id: &str) -> Vec<EscalationRow> {
-        let id = report_id.to_owned();
+        self.escalations_of_subject("report", report_id).await
+    }
+
+    /// Every escalation of a report or hazard, read from the store.
+    pub async fn escalations_of_subject(
+        &self,
+        subject_type: &'static str,
+        id: &str,
+    ) -> Vec<EscalationRow> {
+        let id = id.to_owned();
         self.ctx
-            .db(move |conn| Ok(escalations::of_subject(conn, "report", &id)?))
+            .db(move |conn| Ok(escalations::of_subject(conn, subject_type, &id)?))
             .await
             .unwrap()
+    }
+
+    /// A hazard found in a quarterly sweep, over HTTP as the site's manager; returns its id.
+    pub async fn swept_hazard(&self, site: &crate::ledger::Site, level: &str) -> String {
+        let a = self
+            .post(
+                "/api/v1/hazards",
+                &site.manager,
+                serde_json::json!({"title": "除尘器未设泄爆装置", "description": "干式除尘器无泄爆、惰化或抑爆", "level": level}),
+            )
+            .await;
+        assert_eq!(a.status, reqwest::StatusCode::CREATED, "{:?}", a.json);
+        a.json["id"].as_str().unwrap().to_owned()
     }
 
     /// An enterprise in `jb/park` and a bureau officer over `jb`; returns (enterprise id, token).

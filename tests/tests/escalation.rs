@@ -633,12 +633,15 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
     let app = spawn_app_with(|s| {
         s.deadlines.triage_major = Duration::ZERO;
         s.deadlines.triage = Duration::ZERO;
+        s.deadlines.plan = Duration::ZERO;
         s.deadlines.sweep_interval = Duration::from_secs(3600);
         s.pool_size = 8;
     })
     .await;
-    let (eid, _) = app.enterprise_and_officer().await;
+    let site = app.ledger_site("steel").await;
+    let eid = site.id.clone();
     let mut all = Vec::new();
+    let mut hazards = Vec::new();
     for round in 0..10 {
         let mut batch = Vec::new();
         for i in 0..6 {
@@ -654,6 +657,18 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
                 .await;
             batch.push((r.id, major));
         }
+        // A major hazard with no plan (plan_missing) and one whose plan's deadline has passed
+        // (plan_overdue), both due at once for every sweeper.
+        let unplanned = app.swept_hazard(&site, "major").await;
+        let overdue = app.swept_hazard(&site, "major").await;
+        let p = app
+            .put(
+                &format!("/api/v1/hazards/{overdue}/plan"),
+                &site.manager,
+                qingling_tests::ledger::full_plan("王工", &yesterday()),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
         let sweeps: Vec<_> = (0..4)
             .map(|_| {
                 let ctx = app.ctx.clone();
@@ -664,6 +679,8 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
             s.await.unwrap().unwrap();
         }
         all.extend(batch);
+        hazards.push((unplanned, "plan_missing"));
+        hazards.push((overdue, "plan_overdue"));
     }
     for (id, major) in all {
         let escs = app.escalations_of(&id).await;
@@ -676,6 +693,11 @@ async fn concurrent_sweepers_open_one_escalation_per_subject() {
             vec!["report_untriaged"]
         };
         assert_eq!(kinds, expected, "{id}");
+    }
+    for (id, kind) in hazards {
+        let escs = app.escalations_of_subject("hazard", &id).await;
+        assert_eq!(escs.len(), 1, "one escalation for hazard {id}");
+        assert_eq!(trigger_kinds(&escs[0]), [kind], "hazard {id}");
     }
 }
 
@@ -774,4 +796,535 @@ async fn several_instances_delivering_at_once_send_each_event_once() {
     ids.dedup();
     assert_eq!(n, ids.len(), "no event sent twice");
     assert_eq!(n, 15);
+}
+
+/// Yesterday's UTC date, `YYYY-MM-DD`: a plan deadline that has already passed.
+fn yesterday() -> String {
+    (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_major_hazard_without_a_plan_escalates_once_and_its_passed_deadline_joins_once() {
+    use qingling_tests::ledger::full_plan;
+    let app = spawn_app_with(|s| {
+        s.deadlines.plan = Duration::from_secs(2);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+    })
+    .await;
+    let site = app.ledger_site("steel").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("xx")).await;
+    let unplanned = app.swept_hazard(&site, "major").await;
+    let general = app.swept_hazard(&site, "general").await;
+    let planned = app.swept_hazard(&site, "major").await;
+    let p = app
+        .put(
+            &format!("/api/v1/hazards/{planned}/plan"),
+            &site.manager,
+            full_plan("王工", "2099-12-31"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+
+    eventually("the unplanned major hazard escalates", || async {
+        !app.escalations_of_subject("hazard", &unplanned)
+            .await
+            .is_empty()
+    })
+    .await;
+    let escs = app.escalations_of_subject("hazard", &unplanned).await;
+    assert_eq!(escs.len(), 1);
+    assert_eq!(trigger_kinds(&escs[0]), ["plan_missing"]);
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    let list = items(&inbox.json);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["subject_type"], "hazard");
+    assert_eq!(list[0]["subject_id"], unplanned.as_str());
+    let theirs = app.get("/api/v1/bureau/escalations", &stranger).await;
+    assert!(
+        items(&theirs.json).is_empty(),
+        "another jurisdiction sees nothing"
+    );
+
+    // A plan written late with a deadline already past: overdue now, recorded on the open
+    // escalation rather than opening another.
+    let late = app
+        .put(
+            &format!("/api/v1/hazards/{unplanned}/plan"),
+            &site.manager,
+            full_plan("王工", &yesterday()),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::OK, "{:?}", late.json);
+    eventually("the passed deadline joins the escalation", || async {
+        let e = app.escalations_of_subject("hazard", &unplanned).await;
+        trigger_kinds(&e[0]).len() == 2
+    })
+    .await;
+    sleep_ms(600).await; // several more sweeps
+    let escs = app.escalations_of_subject("hazard", &unplanned).await;
+    assert_eq!(escs.len(), 1, "still one escalation");
+    assert_eq!(trigger_kinds(&escs[0]), ["plan_missing", "plan_overdue"]);
+    let detail = app
+        .get(
+            &format!("/api/v1/bureau/escalations/{}", escs[0].id),
+            &officer,
+        )
+        .await;
+    let kinds: Vec<&str> = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["opened", "trigger"]);
+    assert_eq!(detail.json["report"], Value::Null);
+    let hazard = &detail.json["hazard"];
+    assert_eq!(hazard["id"], unplanned.as_str());
+    assert_eq!(hazard["level"], "major");
+    assert_eq!(hazard["overdue"], true);
+    assert_eq!(hazard["plan"]["measures"], "拆除吊运跨下休息室，人员迁出");
+    assert_eq!(hazard["plan"]["deadline"], yesterday().as_str());
+    let roles: Vec<&str> = hazard["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["safety_manager", "safety_manager"]);
+    assert!(
+        !String::from_utf8_lossy(&detail.bytes).contains(&site.manager_id),
+        "staff ids are not the bureau's business"
+    );
+
+    assert!(
+        app.escalations_of_subject("hazard", &general)
+            .await
+            .is_empty()
+    );
+    assert!(
+        app.escalations_of_subject("hazard", &planned)
+            .await
+            .is_empty(),
+        "a major hazard planned in time, deadline ahead, stays with the enterprise"
+    );
+}
+
+#[tokio::test]
+async fn the_overview_counts_major_hazards_through_their_real_path() {
+    use qingling_tests::ledger::full_plan;
+    let app = qingling_tests::spawn_app().await;
+    let site = app.ledger_site("steel").await;
+    let other = app.ledger_site("nonferrous").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("xx")).await;
+    let clearing = |ov: &Value, id: &str| {
+        ov["enterprises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["enterprise_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+
+    let before = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&before.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 0);
+    assert_eq!(e["overdue_major_hazards"], 0);
+    assert_eq!(e["average_major_hazard_close_seconds"], Value::Null);
+    assert_eq!(e["cleared_to_zero"], true);
+
+    // A report accepted as major, a major hazard from a sweep (plan past its deadline), a
+    // general one, and one major hazard at the other site.
+    let accepted = app
+        .accepted_hazard(
+            &site,
+            json!({"decision": "accept", "level": "major", "criterion_codes": ["MEM10-4-1"]}),
+        )
+        .await;
+    let swept = app.swept_hazard(&site, "major").await;
+    app.swept_hazard(&site, "general").await;
+    app.swept_hazard(&other, "major").await;
+    for (hid, deadline) in [(&accepted, "2099-12-31".to_owned()), (&swept, yesterday())] {
+        let p = app
+            .put(
+                &format!("/api/v1/hazards/{hid}/plan"),
+                &site.manager,
+                full_plan("王工", &deadline),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+    }
+    let mid = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&mid.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 2);
+    assert_eq!(e["overdue_major_hazards"], 1);
+    assert_eq!(e["closed_major_hazards"], 0);
+    assert_eq!(e["cleared_to_zero"], false);
+    assert_eq!(clearing(&mid.json, &other.id)["open_major_hazards"], 1);
+
+    // Close the accepted one: evidence, then verification by the principal.
+    let ev = app
+        .post(
+            &format!("/api/v1/hazards/{accepted}/evidence"),
+            &site.manager,
+            json!({"note": "休息室已拆除"}),
+        )
+        .await;
+    assert_eq!(ev.status, StatusCode::OK, "{:?}", ev.json);
+    let pass = app
+        .post(
+            &format!("/api/v1/hazards/{accepted}/verify"),
+            &site.principal,
+            json!({"passed": true, "note": "验收合格"}),
+        )
+        .await;
+    assert_eq!(pass.json["status"], "closed", "{:?}", pass.json);
+    let after = app.get("/api/v1/bureau/overview", &officer).await;
+    let e = clearing(&after.json, &site.id);
+    assert_eq!(e["open_major_hazards"], 1);
+    assert_eq!(e["overdue_major_hazards"], 1);
+    assert_eq!(e["closed_major_hazards"], 1);
+    assert!(e["average_major_hazard_close_seconds"].as_i64().unwrap() >= 0);
+    assert_eq!(e["cleared_to_zero"], false);
+
+    let drill = app
+        .get(&format!("/api/v1/bureau/overview/{}", site.id), &officer)
+        .await;
+    assert_eq!(drill.status, StatusCode::OK, "{:?}", drill.json);
+    assert_eq!(drill.json["open_major_hazards"], 1);
+    let list = drill.json["open_major_hazards_list"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["id"], swept.as_str());
+    assert_eq!(list[0]["overdue"], true);
+    let hidden = app
+        .get(&format!("/api/v1/bureau/overview/{}", site.id), &stranger)
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let staff = app
+        .get(
+            &format!("/api/v1/bureau/overview/{}", site.id),
+            &site.manager,
+        )
+        .await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN);
+
+    // The counts the transitions kept are the ledger's own: a rebuild from scratch agrees.
+    let ids = vec![site.id.clone(), other.id.clone()];
+    let (kept, rebuilt) = app
+        .ctx
+        .db(move |conn| {
+            use qingling_api::store::hazard_counts;
+            let kept = hazard_counts::of(conn, &ids)?;
+            hazard_counts::rebuild(conn)?;
+            Ok((kept, hazard_counts::of(conn, &ids)?))
+        })
+        .await
+        .unwrap();
+    let strip = |v: Vec<qingling_api::store::hazard_counts::HazardStatsRow>| {
+        let mut v: Vec<_> = v
+            .into_iter()
+            .map(|r| (r.enterprise_id, r.open_major, r.closed_major))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(strip(kept), strip(rebuilt));
+}
+
+#[tokio::test]
+async fn after_an_anonymous_appeal_the_reporter_and_the_bureau_talk_through_the_receipt_code() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (_, manager) = app.user("safety_manager", Some(&eid), None).await;
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("rejected"),
+                ..Default::default()
+            },
+        )
+        .await;
+    let say = |body: &str| json!({"receipt_code": r.receipt_code, "body": body});
+    let early = app
+        .post_anon("/m/v1/receipt/bureau-messages", say("先留言"))
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{:?}", early.json);
+    assert_eq!(early.code(), "transition_not_allowed");
+    let wrong = app
+        .post_anon(
+            "/m/v1/receipt/bureau-messages",
+            json!({"receipt_code": "2222-2222-2222-2222-2222", "body": "x"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    let appeal = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": r.receipt_code, "reason": "驳回不实"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED, "{:?}", appeal.json);
+    let sent = app
+        .post_anon(
+            "/m/v1/receipt/bureau-messages",
+            say("值守室今天仍有人员，附近钢包每小时吊运"),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.json);
+    let empty = app
+        .post_anon("/m/v1/receipt/bureau-messages", say("   "))
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+
+    let esc = app.escalations_of(&r.id).await.remove(0);
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{}", esc.id), &officer)
+        .await;
+    let last = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "reporter_message");
+    assert_eq!(last["actor_role"], "reporter");
+    assert_eq!(last["note"], "值守室今天仍有人员，附近钢包每小时吊运");
+
+    let reply = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{}/messages", esc.id),
+            &officer,
+            json!({"body": "已收到，将于本周现场核查", "to": "reporter"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+    let to_enterprise = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{}/messages", esc.id),
+            &officer,
+            json!({"body": "请说明驳回依据"}),
+        )
+        .await;
+    assert_eq!(to_enterprise.status, StatusCode::OK);
+
+    let follow = app
+        .post_anon("/m/v1/receipt", json!({"receipt_code": r.receipt_code}))
+        .await;
+    assert_eq!(follow.status, StatusCode::OK, "{:?}", follow.json);
+    let msgs: Vec<(String, String, String)> = follow.json["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["sender"].as_str().unwrap().to_owned(),
+                m["recipient"].as_str().unwrap().to_owned(),
+                m["body"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            (
+                "reporter".to_owned(),
+                "bureau".to_owned(),
+                "值守室今天仍有人员，附近钢包每小时吊运".to_owned()
+            ),
+            (
+                "bureau".to_owned(),
+                "reporter".to_owned(),
+                "已收到，将于本周现场核查".to_owned()
+            ),
+        ],
+        "the reporter reads their exchange with the bureau, not the bureau's word to the enterprise"
+    );
+
+    let staff = app
+        .get(&format!("/api/v1/reports/{}", r.id), &manager)
+        .await;
+    assert_eq!(staff.status, StatusCode::OK, "{:?}", staff.json);
+    let staff_msgs: Vec<&str> = staff.json["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        staff_msgs,
+        ["请说明驳回依据"],
+        "the enterprise does not read what the reporter and the bureau say"
+    );
+}
+
+#[tokio::test]
+async fn a_logged_in_reporter_messages_the_bureau_without_identity() {
+    let app = fast_app().await;
+    let (eid, officer) = app.enterprise_and_officer().await;
+    let (worker, token) = app
+        .user_with(
+            "worker",
+            Some(&eid),
+            None,
+            json!({"display_name": "李隐名", "phone": "13800001111", "employee_no": "E-55501"}),
+        )
+        .await;
+    let worker_id = worker["id"].as_str().unwrap().to_owned();
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("duplicate"),
+                worker_id: Some(worker_id.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    let path = format!("/m/v1/reports/{}/bureau-messages", r.id);
+    let appeal = app
+        .post(
+            &format!("/m/v1/reports/{}/appeal", r.id),
+            &token,
+            json!({"reason": "并非重复"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED, "{:?}", appeal.json);
+    let (_, other) = app.user("worker", Some(&eid), None).await;
+    let not_mine = app.post(&path, &other, json!({"body": "x"})).await;
+    assert_eq!(not_mine.status, StatusCode::NOT_FOUND);
+    let sent = app
+        .post(&path, &token, json!({"body": "两处隐患位置不同，请核实"}))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{:?}", sent.json);
+
+    let esc = app.escalations_of(&r.id).await.remove(0);
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{}", esc.id), &officer)
+        .await;
+    let notes: Vec<&str> = detail.json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "reporter_message")
+        .map(|e| e["note"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, ["两处隐患位置不同，请核实"]);
+    let identity = Identity {
+        values: vec![
+            "李隐名".into(),
+            "13800001111".into(),
+            "E-55501".into(),
+            worker_id,
+            worker["username"].as_str().unwrap().to_owned(),
+        ],
+    };
+    identity.assert_absent("detail", &detail.bytes);
+    let mine = app.get(&format!("/m/v1/reports/{}", r.id), &token).await;
+    assert_eq!(mine.json["messages"][0]["recipient"], "bureau");
+}
+
+#[tokio::test]
+async fn a_plan_deadline_passing_at_midnight_escalates_on_the_next_sweep_once() {
+    use qingling_api::workers::sweeper::sweep;
+    use qingling_tests::ledger::full_plan;
+    let app = spawn_app_with(|s| {
+        s.deadlines.sweep_interval = Duration::from_secs(3600);
+    })
+    .await;
+    let site = app.ledger_site("steel").await;
+    let hid = app.swept_hazard(&site, "major").await;
+    let today = chrono::Utc::now().date_naive();
+    let p = app
+        .put(
+            &format!("/api/v1/hazards/{hid}/plan"),
+            &site.manager,
+            full_plan("王工", &today.format("%Y-%m-%d").to_string()),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{:?}", p.json);
+    // Sweeps at chosen instants: now and two minutes on (the plan is not overdue yet; the
+    // second moves the watermark past the plan's change), then just after midnight, when only
+    // the deadline itself makes the hazard due.
+    let d = app.ctx.settings.deadlines.clone();
+    let now = qingling_api::store::time::now();
+    let midnight = (today + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 1)
+        .unwrap();
+    let stats = app
+        .ctx
+        .db(move |conn| {
+            let mut all = Vec::new();
+            for at in [now, now + chrono::Duration::minutes(2), midnight, midnight] {
+                all.push(sweep(conn, &d, at.max(now))?);
+            }
+            Ok(all)
+        })
+        .await
+        .unwrap();
+    let opened: Vec<usize> = stats.iter().map(|s| s.opened).collect();
+    assert_eq!(opened, [0, 0, 1, 0], "{stats:?}");
+    let escs = app.escalations_of_subject("hazard", &hid).await;
+    assert_eq!(escs.len(), 1);
+    assert_eq!(trigger_kinds(&escs[0]), ["plan_overdue"]);
+}
+
+#[tokio::test]
+async fn an_https_webhook_url_is_accepted_and_delivery_speaks_tls() {
+    use tokio::io::AsyncReadExt;
+    // A bare TCP listener standing in for the bureau's https receiver: it records the first
+    // bytes the outbox sends and hangs up. A TLS ClientHello starts with 0x16 0x03.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/hook", listener.local_addr().unwrap());
+    let first: std::sync::Arc<std::sync::Mutex<Vec<u8>>> = Default::default();
+    let seen = first.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = [0u8; 16];
+            if let Ok(n) = sock.read(&mut buf).await {
+                let mut s = seen.lock().unwrap();
+                if s.is_empty() {
+                    s.extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+    });
+    let app = spawn_app_with(move |s| {
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+        s.webhook_url = Some(url);
+        s.webhook_secret = Some("s3cret".to_owned().into());
+    })
+    .await;
+    let (eid, _) = app.enterprise_and_officer().await;
+    let r = app
+        .stored_report(
+            &eid,
+            NewReport {
+                status: Some("rejected"),
+                ..Default::default()
+            },
+        )
+        .await;
+    let appeal = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": r.receipt_code, "reason": "驳回不实"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED);
+    eventually("the outbox opens a TLS handshake", || async {
+        first.lock().unwrap().len() >= 2
+    })
+    .await;
+    let bytes = first.lock().unwrap().clone();
+    assert_eq!(
+        &bytes[..2],
+        &[0x16, 0x03],
+        "a TLS handshake record, not plain HTTP"
+    );
 }

@@ -125,9 +125,9 @@ pub enum TriggerKind {
     ReportUntriaged,
     /// A reporter appealed.
     Appeal,
-    /// A major hazard without a complete plan after the plan deadline (waits for the ledger).
+    /// A major hazard without a complete plan `QINGLING_PLAN_DEADLINE` after registration.
     PlanMissing,
-    /// A major hazard not closed by its plan's deadline (waits for the ledger).
+    /// A major hazard not closed by its plan's deadline.
     PlanOverdue,
     /// The bureau's supervision deadline passed.
     BureauDeadlinePassed,

@@ -1,6 +1,8 @@
 //! A reporter takes a report to the bureau (安委〔2024〕7号: where a reported hazard is not fixed,
 //! the employee may go to the regulator). The appeal opens (or joins) the report's escalation;
 //! the bureau sees the report, its timeline and photos and the appeal's reason, never who wrote it.
+//! After appealing, the reporter writes to the bureau and reads its replies on the report's
+//! message channel, logged in or with the receipt code, as anonymous as the appeal itself.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,10 +11,13 @@ use crate::context::AppContext;
 use crate::domain::escalation_state::TriggerKind;
 use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::services::escalations::{Fired, Subject, fire};
-use crate::services::followup::report_by_receipt;
-use crate::store::reports::{self, ReportEventRow, ReportRow};
-use crate::store::{DbConn, time};
+use crate::services::escalations::{Event, Fired, Subject, fire, record_event};
+use crate::services::followup::{
+    MessageBody, ReceiptMessage, message_text, own_report, report_by_receipt,
+};
+use crate::store::escalations;
+use crate::store::reports::{self, MessageRow, ReportEventRow, ReportRow};
+use crate::store::{DbConn, time, write_tx};
 
 /// Report states an appeal is allowed from: brushed aside (rejected, duplicate) or untouched.
 const APPEALABLE: [&str; 3] = ["rejected", "duplicate", "submitted"];
@@ -131,4 +136,88 @@ fn appeal(conn: &mut DbConn, report: &ReportRow, reason: &str) -> AppResult<Appe
             status: "appealed".into(),
         }),
     }
+}
+
+/// `POST /m/v1/reports/{id}/bureau-messages`: a logged-in worker writes to the bureau about one
+/// of their appealed reports (another worker's report is 404).
+pub async fn message_bureau_as_reporter(
+    ctx: &AppContext,
+    actor: &Actor,
+    report_id: String,
+    req: MessageBody,
+) -> AppResult<()> {
+    let body = message_text(&req.body)?;
+    let (ctx2, actor) = (ctx.clone(), actor.clone());
+    ctx.db(move |conn| {
+        let report = own_report(&ctx2, conn, &actor, &report_id)?;
+        to_bureau(conn, &report, body)
+    })
+    .await
+}
+
+/// `POST /m/v1/receipt/bureau-messages`: the same with the receipt code in the body. A wrong
+/// code answers like an unknown one.
+pub async fn message_bureau_with_receipt(ctx: &AppContext, req: ReceiptMessage) -> AppResult<()> {
+    let body = message_text(&req.body)?;
+    let ctx2 = ctx.clone();
+    ctx.db(move |conn| {
+        let report = report_by_receipt(&ctx2.keys, conn, &req.receipt_code)?;
+        to_bureau(conn, &report, body)
+    })
+    .await
+}
+
+/// The escalation a reporter's message goes to: the report's open one, else the one its appeal
+/// opened or joined. None before an appeal.
+fn appealed_escalation(
+    conn: &mut DbConn,
+    report_id: &str,
+) -> AppResult<Option<escalations::EscalationRow>> {
+    let Some(appeal) =
+        escalations::trigger_escalation(conn, "report", report_id, TriggerKind::Appeal.as_str())?
+    else {
+        return Ok(None);
+    };
+    if let Some(open) = escalations::find_active(conn, "report", report_id)? {
+        return Ok(Some(open));
+    }
+    Ok(escalations::find(conn, &appeal)?)
+}
+
+/// Writes the message on the report's channel (reporter → bureau, no author) and on the
+/// escalation's timeline, which the bureau reads; the webhook for it carries no text.
+fn to_bureau(conn: &mut DbConn, report: &ReportRow, body: String) -> AppResult<()> {
+    write_tx(conn, |conn| {
+        let esc = appealed_escalation(conn, &report.id)?.ok_or_else(|| {
+            AppError::new(ErrorCode::TransitionNotAllowed).detail(
+                "申诉后才能给监管部门留言",
+                "a report can be taken to the bureau only after an appeal",
+            )
+        })?;
+        reports::insert_message(
+            conn,
+            &MessageRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                report_id: report.id.clone(),
+                sender: "reporter".into(),
+                recipient: "bureau".into(),
+                author_id: None,
+                body: body.clone(),
+                created_at: time::now(),
+            },
+        )?;
+        record_event(
+            conn,
+            &esc,
+            &Event {
+                actor: None,
+                actor_role: "reporter",
+                kind: "reporter_message",
+                from_status: None,
+                to_status: None,
+                note: Some(&body),
+                trigger: None,
+            },
+        )
+    })
 }

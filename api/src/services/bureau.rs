@@ -12,12 +12,14 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::audit;
 use crate::services::escalations::{Event, record_event, seconds_between};
+use crate::services::hazards::{HazardView, hazard_view, today};
 use crate::store::enterprises::{self, Scope};
 use crate::store::escalations::{self, EscalationRow, InboxFilter, TransitionFields};
 use crate::store::pagination::PageRequest;
 use crate::store::reports::{self, MessageRow};
 use crate::store::schema::areas;
 use crate::store::{DbConn, time, write_tx};
+use crate::store::{hazard_counts, hazards};
 
 /// One trigger that fired on an escalation.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -139,6 +141,51 @@ pub struct EscalationDetail {
     pub events: Vec<TimelineEntry>,
     /// The report, when the subject is a report.
     pub report: Option<ReportSubject>,
+    /// The hazard, when the subject is a hazard.
+    pub hazard: Option<HazardSubject>,
+}
+
+/// The current 五落实 plan as the bureau sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSubject {
+    /// Version (1, 2, …).
+    pub version: i32,
+    /// 整改措施.
+    pub measures: String,
+    /// 责任人 (the enterprise's named person).
+    pub responsible_person: String,
+    /// 整改资金, fen.
+    pub funds_fen: Option<i64>,
+    /// 整改期限.
+    pub deadline: Option<String>,
+    /// 应急预案.
+    pub contingency_plan: Option<String>,
+}
+
+/// Rectification evidence as the bureau sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceSubject {
+    /// What was done.
+    pub note: String,
+    /// When.
+    pub created_at: String,
+    /// Photo ids.
+    pub photo_ids: Vec<String>,
+}
+
+/// The hazard an escalation is about: the ledger entry, its current plan, evidence and timeline
+/// (roles, not staff ids) — never who reported it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HazardSubject {
+    /// The ledger entry.
+    #[serde(flatten)]
+    pub hazard: HazardView,
+    /// The current plan.
+    pub plan: Option<PlanSubject>,
+    /// Evidence, oldest first.
+    pub evidence: Vec<EvidenceSubject>,
+    /// The hazard's timeline.
+    pub timeline: Vec<TimelineEntry>,
 }
 
 /// `POST …/supervise`.
@@ -159,12 +206,35 @@ pub struct DismissRequest {
     pub reason: String,
 }
 
+/// Who a bureau message is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageRecipient {
+    /// The enterprise (default).
+    #[default]
+    Enterprise,
+    /// The reporter of the escalated report, through the report's anonymous channel.
+    Reporter,
+}
+
+impl MessageRecipient {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::Reporter => "reporter",
+        }
+    }
+}
+
 /// `POST …/messages`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
-    /// Text for the enterprise.
+    /// Text.
     pub body: String,
+    /// `enterprise` (default) or `reporter` (only for a report's escalation).
+    #[serde(default)]
+    pub to: MessageRecipient,
 }
 
 /// A bureau transition with its input.
@@ -300,19 +370,66 @@ fn report_subject(conn: &mut DbConn, report_id: &str) -> AppResult<Option<Report
     }))
 }
 
+fn hazard_subject(conn: &mut DbConn, hazard_id: &str) -> AppResult<Option<HazardSubject>> {
+    let Some(h) = hazards::find(conn, hazard_id)? else {
+        return Ok(None);
+    };
+    let plan = hazards::plans_of(conn, &h.id)?
+        .into_iter()
+        .find(|p| p.version == h.plan_version)
+        .map(|p| PlanSubject {
+            version: p.version,
+            measures: p.measures,
+            responsible_person: p.responsible_person,
+            funds_fen: p.funds_fen,
+            deadline: p.deadline,
+            contingency_plan: p.contingency_plan,
+        });
+    let mut evidence = Vec::new();
+    for e in hazards::evidence_of(conn, &h.id)? {
+        evidence.push(EvidenceSubject {
+            photo_ids: reports::photos_of(conn, "evidence", &e.id)?
+                .into_iter()
+                .map(|p| p.id)
+                .collect(),
+            note: e.note,
+            created_at: time::to_rfc3339(e.created_at),
+        });
+    }
+    let timeline = hazards::events_of(conn, &h.id)?
+        .into_iter()
+        .map(|e| {
+            timeline_entry(
+                e.at,
+                e.kind,
+                e.actor_role,
+                e.from_status,
+                e.to_status,
+                e.note,
+            )
+        })
+        .collect();
+    Ok(Some(HazardSubject {
+        hazard: hazard_view(h, &today()),
+        plan,
+        evidence,
+        timeline,
+    }))
+}
+
 /// One escalation with its timeline and subject.
 pub async fn get(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<EscalationDetail> {
     let actor = actor.clone();
-    let (row, events, report) = ctx
+    let (row, events, report, hazard) = ctx
         .db(move |conn| {
             let row = escalation_for(conn, &actor, &id)?;
             let events = escalations::events_of(conn, &row.id)?;
-            let report = if row.subject_type == "report" {
-                report_subject(conn, &row.subject_id)?
+            let (report, hazard) = if row.subject_type == "hazard" {
+                (None, hazard_subject(conn, &row.subject_id)?)
             } else {
-                None
+                (report_subject(conn, &row.subject_id)?, None)
             };
-            Ok((row, events, report))
+            Ok((row, events, report, hazard))
         })
         .await?;
     Ok(EscalationDetail {
@@ -331,6 +448,7 @@ pub async fn get(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<Escal
             })
             .collect(),
         report,
+        hazard,
     })
 }
 
@@ -466,8 +584,9 @@ pub async fn act(
     view(row)
 }
 
-/// A message from the bureau to the enterprise, on the escalation's timeline (and on the
-/// report's message channel when the subject is a report).
+/// A message from the bureau to the enterprise or, on a report's escalation, to the reporter: on
+/// the escalation's timeline, and on the report's message channel when the subject is a report
+/// (the reporter reads it there, by receipt code or logged in; the enterprise does not).
 pub async fn message(
     ctx: &AppContext,
     actor: &Actor,
@@ -475,11 +594,19 @@ pub async fn message(
     req: MessageRequest,
 ) -> AppResult<EscalationView> {
     let body = inputs::text("body", &req.body, 2000)?;
+    let to = req.to;
     let actor = actor.clone();
     let row = ctx
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = escalation_for(conn, &actor, &id)?;
+                if to == MessageRecipient::Reporter && row.subject_type != "report" {
+                    return Err(AppError::invalid(
+                        "to",
+                        "只有举报的督办事项可以回复举报人",
+                        "only an escalated report has a reporter to reply to",
+                    ));
+                }
                 if row.subject_type == "report" {
                     reports::insert_message(
                         conn,
@@ -487,7 +614,7 @@ pub async fn message(
                             id: uuid::Uuid::new_v4().to_string(),
                             report_id: row.subject_id.clone(),
                             sender: "bureau".into(),
-                            recipient: "enterprise".into(),
+                            recipient: to.as_str().into(),
                             author_id: Some(actor.user_id.clone()),
                             body: body.clone(),
                             created_at: time::now(),
@@ -500,7 +627,10 @@ pub async fn message(
                     &Event {
                         actor: Some(&actor),
                         actor_role: actor.role.as_str(),
-                        kind: "message",
+                        kind: match to {
+                            MessageRecipient::Enterprise => "message",
+                            MessageRecipient::Reporter => "message_to_reporter",
+                        },
                         from_status: None,
                         to_status: None,
                         note: Some(&body),
@@ -537,11 +667,15 @@ pub struct EnterpriseClearing {
     pub closed_escalations: i64,
     /// Mean time from opening to closing or dismissal, seconds (none before the first).
     pub average_close_seconds: Option<i64>,
-    /// Open major hazards — not yet available (the hazard ledger is not in this build).
-    pub open_major_hazards: Option<i64>,
-    /// Overdue major hazards — not yet available (the hazard ledger is not in this build).
-    pub overdue_major_hazards: Option<i64>,
-    /// 动态清零: nothing open for the bureau (today: no open escalation).
+    /// Major hazards on the ledger not yet closed (销号).
+    pub open_major_hazards: i64,
+    /// Of those, the ones past their plan's deadline.
+    pub overdue_major_hazards: i64,
+    /// Major hazards closed.
+    pub closed_major_hazards: i64,
+    /// Mean time from registering a major hazard to closing it, seconds (none before the first).
+    pub average_major_hazard_close_seconds: Option<i64>,
+    /// 动态清零: no open major hazard and nothing open with the bureau.
     pub cleared_to_zero: bool,
 }
 
@@ -552,11 +686,67 @@ pub struct Overview {
     pub enterprises: Vec<EnterpriseClearing>,
 }
 
-/// Per enterprise in the officer's jurisdiction: counts kept by the transitions, so the answer
-/// reads one stats row per enterprise whatever the size of the ledger.
+/// `GET /api/v1/bureau/overview/{enterprise_id}`: one enterprise's counts and the major hazards
+/// behind them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseDrillDown {
+    /// The counts.
+    #[serde(flatten)]
+    pub clearing: EnterpriseClearing,
+    /// Open major hazards, earliest deadline first (overdue ones lead; unplanned ones last), at
+    /// most [`DRILL_DOWN_LIMIT`].
+    pub open_major_hazards_list: Vec<HazardView>,
+}
+
+/// How many open major hazards the drill-down lists.
+pub const DRILL_DOWN_LIMIT: i64 = 200;
+
+/// The counts of `ents`: escalation and hazard counts kept by the transitions, and overdue major
+/// hazards counted through their partial index. Reads a few rows per enterprise, whatever the
+/// size of the ledger.
+fn clearing(
+    conn: &mut DbConn,
+    ents: Vec<enterprises::EnterpriseRow>,
+) -> AppResult<Vec<EnterpriseClearing>> {
+    let ids: Vec<String> = ents.iter().map(|e| e.id.clone()).collect();
+    let stats = escalations::stats_of(conn, &ids)?;
+    let hazard_stats = hazard_counts::of(conn, &ids)?;
+    let overdue = hazard_counts::overdue_major(conn, &ids, &today())?;
+    Ok(ents
+        .into_iter()
+        .map(|e| {
+            let s = stats.iter().find(|s| s.enterprise_id == e.id);
+            let h = hazard_stats.iter().find(|h| h.enterprise_id == e.id);
+            let open = s.map_or(0, |s| s.open_count);
+            let open_major = h.map_or(0, |h| h.open_major);
+            EnterpriseClearing {
+                open_escalations: open,
+                closed_escalations: s.map_or(0, |s| s.closed_count),
+                average_close_seconds: s
+                    .filter(|s| s.closed_count > 0)
+                    .map(|s| s.closed_seconds_total / s.closed_count),
+                open_major_hazards: open_major,
+                overdue_major_hazards: overdue
+                    .iter()
+                    .find(|(id, _)| *id == e.id)
+                    .map_or(0, |(_, n)| *n),
+                closed_major_hazards: h.map_or(0, |h| h.closed_major),
+                average_major_hazard_close_seconds: h
+                    .filter(|h| h.closed_major > 0)
+                    .map(|h| h.closed_major_seconds / h.closed_major),
+                cleared_to_zero: open == 0 && open_major == 0,
+                enterprise_id: e.id,
+                name: e.name,
+                jurisdiction: e.jurisdiction,
+            }
+        })
+        .collect())
+}
+
+/// Per enterprise in the officer's jurisdiction.
 pub async fn overview(ctx: &AppContext, actor: &Actor) -> AppResult<Overview> {
     let jurisdiction = officer_jurisdiction(actor)?;
-    let (ents, stats) = ctx
+    let enterprises = ctx
         .db(move |conn| {
             let mut ents = Vec::new();
             let mut page = PageRequest::parse(None, Some(crate::store::pagination::MAX_LIMIT))?;
@@ -569,31 +759,33 @@ pub async fn overview(ctx: &AppContext, actor: &Actor) -> AppResult<Overview> {
                     None => break,
                 }
             }
-            let ids: Vec<String> = ents.iter().map(|e| e.id.clone()).collect();
-            let stats = escalations::stats_of(conn, &ids)?;
-            Ok((ents, stats))
+            clearing(conn, ents)
         })
         .await?;
-    let enterprises = ents
-        .into_iter()
-        .map(|e| {
-            let s = stats.iter().find(|s| s.enterprise_id == e.id);
-            let open = s.map_or(0, |s| s.open_count);
-            let closed = s.map_or(0, |s| s.closed_count);
-            EnterpriseClearing {
-                open_escalations: open,
-                closed_escalations: closed,
-                average_close_seconds: s
-                    .filter(|s| s.closed_count > 0)
-                    .map(|s| s.closed_seconds_total / s.closed_count),
-                open_major_hazards: None,
-                overdue_major_hazards: None,
-                cleared_to_zero: open == 0,
-                enterprise_id: e.id,
-                name: e.name,
-                jurisdiction: e.jurisdiction,
-            }
-        })
-        .collect();
     Ok(Overview { enterprises })
+}
+
+/// One enterprise of the officer's jurisdiction (404 for any other) with its open major hazards.
+pub async fn drill_down(
+    ctx: &AppContext,
+    actor: &Actor,
+    enterprise_id: String,
+) -> AppResult<EnterpriseDrillDown> {
+    officer_jurisdiction(actor)?;
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        let ent = enterprises::find(conn, &enterprise_id)?
+            .filter(|e| actor.supervises(&e.jurisdiction))
+            .ok_or_else(AppError::not_found)?;
+        let rows = hazard_counts::open_major_of(conn, &ent.id, DRILL_DOWN_LIMIT)?;
+        let today = today();
+        let clearing = clearing(conn, vec![ent])?
+            .pop()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no clearing row")))?;
+        Ok(EnterpriseDrillDown {
+            clearing,
+            open_major_hazards_list: rows.into_iter().map(|r| hazard_view(r, &today)).collect(),
+        })
+    })
+    .await
 }

@@ -185,12 +185,7 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
     let reward = reward_for_report(conn, &report.id)?;
     let disclosures = disclosures_for_report(conn, &ctx.keys, &report.id)?;
     let timeline = reporter_timeline(reports::events_of(conn, &report.id)?);
-    let messages = message_views(
-        reports::messages_of(conn, &report.id)?
-            .into_iter()
-            .filter(|m| m.sender == "reporter" || m.recipient == "reporter")
-            .collect(),
-    );
+    let messages = message_views(reports::messages_of(conn, &report.id, "reporter")?);
     Ok(FollowUp {
         report_id: report.id,
         title: report.title,
@@ -228,7 +223,7 @@ pub async fn by_receipt(ctx: &AppContext, req: ReceiptLookup) -> AppResult<Follo
 }
 
 /// The logged-in worker's own report; anyone else's answers 404.
-fn own_report(
+pub fn own_report(
     ctx: &AppContext,
     conn: &mut DbConn,
     actor: &Actor,

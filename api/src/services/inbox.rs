@@ -286,7 +286,7 @@ pub async fn detail(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<Re
             let row = handled_report(conn, &actor, &id)?;
             let photo_rows = reports::photos_of(conn, "report", &row.id)?;
             let events = reports::events_of(conn, &row.id)?;
-            let messages = reports::messages_of(conn, &row.id)?;
+            let messages = reports::messages_of(conn, &row.id, "enterprise")?;
             Ok((row, photo_rows, events, messages))
         })
         .await?;

@@ -8,7 +8,8 @@ use super::DbConn;
 use super::enterprises::escape_like;
 use super::pagination::{Cursor, PageRequest};
 use super::schema::{
-    escalation_events, escalation_stats, escalation_triggers, escalations, reports, sweeper_marks,
+    escalation_events, escalation_stats, escalation_triggers, escalations, hazards, reports,
+    sweeper_marks,
 };
 
 /// Statuses in which an escalation is open (the partial unique index lists the same).
@@ -161,6 +162,20 @@ pub fn insert_trigger(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// The escalation a trigger `kind` was recorded on for a subject, if it fired.
+pub fn trigger_escalation(
+    conn: &mut DbConn,
+    subject_type: &str,
+    subject_id: &str,
+    kind: &str,
+) -> QueryResult<Option<String>> {
+    escalation_triggers::table
+        .find((subject_type, subject_id, kind))
+        .select(escalation_triggers::escalation_id)
+        .first(conn)
+        .optional()
 }
 
 /// Replaces the trigger list only if it is still `old` (compare-and-set against a concurrent
@@ -441,4 +456,74 @@ pub fn bureau_deadlines_due(
         .filter(escalations::bureau_deadline.le(to))
         .select(EscalationRow::as_select())
         .load(conn)
+}
+
+/// Major hazards registered in `(from, to]` that still have no plan and on which `kind` has not
+/// fired, through the partial index `hazards_major_unplanned`. A major hazard's plan is only
+/// accepted with all five 五落实 items, so "no plan" is "no complete plan".
+pub fn unplanned_major_hazards_due(
+    conn: &mut DbConn,
+    kind: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Due>> {
+    let fired = escalation_triggers::table
+        .filter(escalation_triggers::subject_type.eq("hazard"))
+        .filter(escalation_triggers::subject_id.eq(hazards::id))
+        .filter(escalation_triggers::kind.eq(kind.to_owned()));
+    hazards::table
+        .filter(hazards::level.eq("major"))
+        .filter(hazards::status.eq("registered"))
+        .filter(hazards::created_at.gt(from))
+        .filter(hazards::created_at.le(to))
+        .filter(diesel::dsl::not(diesel::dsl::exists(fired)))
+        .select((hazards::id, hazards::enterprise_id))
+        .load(conn)
+}
+
+/// Open major hazards that became overdue in `(from, to]` and on which `kind` has not fired.
+///
+/// A deadline is a date (`YYYY-MM-DD`, UTC like the ledger's `overdue` flag) and passes at the
+/// midnight that ends it, so a hazard becomes overdue at the later of that midnight and the
+/// moment its plan was set (a plan may be written with a date already past). Two index ranges
+/// cover both: deadlines whose midnight fell in the window (`hazards_major_open_deadline`), and
+/// hazards changed in the window whose deadline has already passed
+/// (`hazards_major_open_updated`). Each reads only what became due, never the whole ledger.
+pub fn overdue_major_hazards_due(
+    conn: &mut DbConn,
+    kind: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<Due>> {
+    let day = |t: NaiveDateTime| t.date().format("%Y-%m-%d").to_string();
+    // The midnight ending date d is in (from, to] exactly when day(from) <= d < day(to).
+    let (first, end) = (day(from), day(to));
+    let fired = || {
+        escalation_triggers::table
+            .filter(escalation_triggers::subject_type.eq("hazard"))
+            .filter(escalation_triggers::subject_id.eq(hazards::id))
+            .filter(escalation_triggers::kind.eq(kind.to_owned()))
+    };
+    let open_major = || {
+        hazards::table
+            .filter(hazards::level.eq("major"))
+            .filter(hazards::status.ne("closed"))
+            .filter(hazards::deadline.is_not_null())
+            .filter(hazards::deadline.lt(end.clone()))
+            .filter(diesel::dsl::not(diesel::dsl::exists(fired())))
+            .select((hazards::id, hazards::enterprise_id))
+    };
+    let mut due: Vec<Due> = open_major()
+        .filter(hazards::deadline.ge(first))
+        .load(conn)?;
+    let late: Vec<Due> = open_major()
+        .filter(hazards::updated_at.gt(from))
+        .filter(hazards::updated_at.le(to))
+        .load(conn)?;
+    for d in late {
+        if !due.contains(&d) {
+            due.push(d);
+        }
+    }
+    Ok(due)
 }

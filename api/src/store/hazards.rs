@@ -168,12 +168,12 @@ pub struct HazardFilter {
     pub overdue_on: Option<String>,
 }
 
-/// Inserts a hazard.
+/// Inserts a hazard (and counts it for the bureau's overview, in the same transaction).
 pub fn insert(conn: &mut DbConn, row: &HazardRow) -> QueryResult<()> {
     diesel::insert_into(hazards::table)
         .values(row)
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    super::hazard_counts::registered(conn, &row.enterprise_id, &row.level)
 }
 
 /// Finds a hazard by id.
@@ -238,6 +238,8 @@ pub struct HazardChange {
 
 /// Moves a hazard from `from` to `to` only if it is still in `from` (and, when a plan is set,
 /// still on the plan version the caller read), so two people acting at once cannot both win.
+/// A move that closes it (`change.closed_at`) updates the overview's counts in the same
+/// transaction.
 pub fn transition(
     conn: &mut DbConn,
     row: &HazardRow,
@@ -262,6 +264,17 @@ pub fn transition(
             hazards::updated_at.eq(at),
         ))
         .execute(conn)?;
+    if n == 1
+        && let Some(closed_at) = change.closed_at
+    {
+        super::hazard_counts::closed(
+            conn,
+            &row.enterprise_id,
+            &row.level,
+            row.created_at,
+            closed_at,
+        )?;
+    }
     Ok(n == 1)
 }
 

@@ -7,6 +7,7 @@ pub mod criteria;
 pub mod disclosures;
 pub mod enterprises;
 pub mod escalations;
+pub mod hazard_counts;
 pub mod hazards;
 pub mod outbox;
 pub mod pagination;

@@ -211,10 +211,21 @@ pub fn insert_message(conn: &mut DbConn, row: &MessageRow) -> QueryResult<()> {
         .map(drop)
 }
 
-/// A report's messages, oldest first.
-pub fn messages_of(conn: &mut DbConn, report_id: &str) -> QueryResult<Vec<MessageRow>> {
+/// A report's messages that `party` (`reporter`, `enterprise` or `bureau`) sent or received,
+/// oldest first. Each side sees only its own conversations: the enterprise never reads what the
+/// reporter and the bureau say to each other about it.
+pub fn messages_of(
+    conn: &mut DbConn,
+    report_id: &str,
+    party: &str,
+) -> QueryResult<Vec<MessageRow>> {
     report_messages::table
         .filter(report_messages::report_id.eq(report_id))
+        .filter(
+            report_messages::sender
+                .eq(party)
+                .or(report_messages::recipient.eq(party)),
+        )
         .order((report_messages::created_at.asc(), report_messages::id.asc()))
         .select(MessageRow::as_select())
         .load(conn)

@@ -292,6 +292,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    hazard_stats (enterprise_id) {
+        enterprise_id -> Text,
+        open_major -> BigInt,
+        closed_major -> BigInt,
+        closed_major_seconds -> BigInt,
+    }
+}
+
+diesel::table! {
     sweeper_marks (kind) {
         kind -> Text,
         cutoff -> Timestamp,
@@ -384,6 +393,7 @@ diesel::joinable!(hazard_events -> hazards (hazard_id));
 diesel::joinable!(escalations -> enterprises (enterprise_id));
 diesel::joinable!(escalation_events -> escalations (escalation_id));
 diesel::joinable!(escalation_stats -> enterprises (enterprise_id));
+diesel::joinable!(hazard_stats -> enterprises (enterprise_id));
 
 diesel::joinable!(reward_policies -> enterprises (enterprise_id));
 diesel::joinable!(rewards -> reports (report_id));
@@ -411,6 +421,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_triggers,
     escalation_events,
     escalation_stats,
+    hazard_stats,
     sweeper_marks,
     outbox,
     reward_policies,

@@ -8,8 +8,9 @@
 //! timestamp just before a sweep but committed just after it is not missed; the trigger key
 //! keeps the re-read from firing twice.
 //!
-//! Adding a trigger (the hazard ledger's: plan missing 72 h after registration, plan deadline
-//! passed) is one entry in [`TRIGGERS`] and one `due` function.
+//! Adding a trigger is one entry in [`TRIGGERS`] and one `due` function. The hazard ledger's
+//! two: a major hazard without a (complete) plan `QINGLING_PLAN_DEADLINE` after registration,
+//! and a major hazard still open once its plan's deadline has passed.
 
 use std::time::Duration;
 
@@ -55,6 +56,32 @@ pub const TRIGGERS: &[Trigger] = &[
         on_fired: nothing,
     },
     Trigger {
+        kind: TriggerKind::PlanMissing,
+        delay: |d| d.plan,
+        due: |conn, kind, from, to| {
+            hazard_subjects(escalations::unplanned_major_hazards_due(
+                conn,
+                kind.as_str(),
+                from,
+                to,
+            )?)
+        },
+        on_fired: nothing,
+    },
+    Trigger {
+        kind: TriggerKind::PlanOverdue,
+        delay: |_| Duration::ZERO,
+        due: |conn, kind, from, to| {
+            hazard_subjects(escalations::overdue_major_hazards_due(
+                conn,
+                kind.as_str(),
+                from,
+                to,
+            )?)
+        },
+        on_fired: nothing,
+    },
+    Trigger {
         kind: TriggerKind::BureauDeadlinePassed,
         delay: |_| Duration::ZERO,
         due: bureau_deadlines,
@@ -83,6 +110,17 @@ fn untriaged_reports(
             })
             .collect(),
     )
+}
+
+fn hazard_subjects(due: Vec<escalations::Due>) -> AppResult<Vec<Subject>> {
+    Ok(due
+        .into_iter()
+        .map(|d| Subject {
+            subject_type: "hazard",
+            subject_id: d.subject_id,
+            enterprise_id: d.enterprise_id,
+        })
+        .collect())
 }
 
 fn bureau_deadlines(

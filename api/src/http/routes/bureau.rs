@@ -7,8 +7,8 @@ use crate::error::AppError;
 use crate::http::extract::AuthUser;
 use crate::http::problem::Problem;
 use crate::services::bureau::{
-    self, BureauAction, DismissRequest, EscalationDetail, EscalationPage, EscalationView,
-    InboxQuery, MessageRequest, Overview, SuperviseRequest,
+    self, BureauAction, DismissRequest, EnterpriseDrillDown, EscalationDetail, EscalationPage,
+    EscalationView, InboxQuery, MessageRequest, Overview, SuperviseRequest,
 };
 
 /// The officer's escalations (filter by status or enterprise; keyset-paginated).
@@ -123,7 +123,8 @@ pub async fn message_enterprise(
         .map(web::Json)
 }
 
-/// Per enterprise in the jurisdiction: open escalations, average time to close, 动态清零.
+/// Per enterprise in the jurisdiction: open escalations and major hazards, overdue ones, average
+/// times to close, 动态清零.
 #[utoipa::path(tag = "bureau", security(("bearer" = [])), responses(
     (status = 200, body = Overview), (status = 403, body = Problem)))]
 #[get("/bureau/overview")]
@@ -132,4 +133,18 @@ pub async fn overview(
     user: AuthUser,
 ) -> Result<web::Json<Overview>, AppError> {
     bureau::overview(&ctx, &user.0).await.map(web::Json)
+}
+
+/// One enterprise of the jurisdiction: its counts and its open major hazards.
+#[utoipa::path(tag = "bureau", security(("bearer" = [])), params(("enterprise_id" = String, Path)), responses(
+    (status = 200, body = EnterpriseDrillDown), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/bureau/overview/{enterprise_id}")]
+pub async fn overview_enterprise(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    enterprise_id: web::Path<String>,
+) -> Result<web::Json<EnterpriseDrillDown>, AppError> {
+    bureau::drill_down(&ctx, &user.0, enterprise_id.into_inner())
+        .await
+        .map(web::Json)
 }

@@ -54,6 +54,7 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(bureau::dismiss_escalation)
             .service(bureau::message_enterprise)
             .service(bureau::overview)
+            .service(bureau::overview_enterprise)
             .service(outbox::list_dead_letters)
             .service(outbox::retry_dead_letter)
             .service(rewards::get_reward_policy)
