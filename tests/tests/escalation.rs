@@ -1328,3 +1328,98 @@ async fn an_https_webhook_url_is_accepted_and_delivery_speaks_tls() {
         "a TLS handshake record, not plain HTTP"
     );
 }
+
+/// Fetches a photo as `token`; returns the status and the bytes.
+async fn photo_as(app: &TestApp, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+    let resp = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn the_bureau_sees_an_appealed_reports_photos_sanitised_and_only_its_own() {
+    let app = spawn_app_with(|_| {}).await;
+    let site = app.reporting_site().await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let (_, stranger) = app.user("bureau_officer", None, Some("xh")).await;
+    let report = json!({"title": "煤气柜区泄漏", "description": "煤气柜活塞油泵房有煤气味"});
+    let a = app
+        .submit_report(
+            &site.worker_token,
+            report.clone(),
+            &[qingling_tests::photos::phone_jpeg(800, 600)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.json);
+    let rid = a.json["report_id"].as_str().unwrap().to_owned();
+    let other = app
+        .submit_report(
+            &site.worker_token,
+            report,
+            &[qingling_tests::photos::jpeg(64, 48)],
+        )
+        .await;
+    let other_id = other.json["report_id"].as_str().unwrap();
+    let other_photo = app
+        .get(&format!("/api/v1/reports/{other_id}"), &site.manager_token)
+        .await
+        .json["photos"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let triage = app
+        .post(
+            &format!("/api/v1/reports/{rid}/triage"),
+            &site.manager_token,
+            json!({"decision": "reject", "reason": "误报"}),
+        )
+        .await;
+    assert_eq!(triage.status, StatusCode::OK, "{:?}", triage.json);
+    let appeal = app
+        .post(
+            &format!("/m/v1/reports/{rid}/appeal"),
+            &site.worker_token,
+            json!({"reason": "现场确有煤气味"}),
+        )
+        .await;
+    assert_eq!(appeal.status, StatusCode::CREATED, "{:?}", appeal.json);
+
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    let esc = inbox.json["items"][0]["id"].as_str().unwrap().to_owned();
+    let detail = app
+        .get(&format!("/api/v1/bureau/escalations/{esc}"), &officer)
+        .await;
+    let photo = detail.json["report"]["photo_ids"][0].as_str().unwrap();
+    let path = format!("/api/v1/bureau/escalations/{esc}/photos/{photo}");
+
+    let (status, bytes) = photo_as(&app, &path, &officer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(&bytes))
+            .is_err(),
+        "no EXIF reaches the bureau"
+    );
+    let img = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (600, 800), "upright");
+    let (status, thumb) = photo_as(&app, &format!("{path}?size=thumb"), &officer).await;
+    assert_eq!(status, StatusCode::OK);
+    let thumb = image::load_from_memory(&thumb).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (240, 320));
+    let bad = app.get(&format!("{path}?size=huge"), &officer).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let (status, _) = photo_as(&app, &path, &stranger).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another jurisdiction");
+    let unrelated = format!("/api/v1/bureau/escalations/{esc}/photos/{other_photo}");
+    let (status, _) = photo_as(&app, &unrelated, &officer).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a photo of another report");
+    let (status, _) = photo_as(&app, &path, &site.manager_token).await;
+    assert!(status.is_client_error(), "staff use their own route");
+}

@@ -5,6 +5,7 @@ pub mod extract;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod photo_answer;
 pub mod problem;
 pub mod routes;
 pub mod upload_budget;

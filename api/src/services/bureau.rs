@@ -10,13 +10,14 @@ use crate::context::AppContext;
 use crate::domain::escalation_state::{EscalationAction, EscalationStatus, Refused};
 use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::services::audit;
+use crate::media::vault::Variant;
 use crate::services::escalations::{Event, record_event, seconds_between};
 use crate::services::hazards::{HazardView, hazard_view, today};
+use crate::services::{audit, photos};
 use crate::store::enterprises::{self, Scope};
 use crate::store::escalations::{self, EscalationRow, InboxFilter, TransitionFields};
 use crate::store::pagination::PageRequest;
-use crate::store::reports::{self, MessageRow};
+use crate::store::reports::{self, MessageRow, PhotoRow};
 use crate::store::schema::areas;
 use crate::store::{DbConn, time, write_tx};
 use crate::store::{hazard_counts, hazards};
@@ -182,6 +183,9 @@ pub struct HazardSubject {
     pub hazard: HazardView,
     /// The current plan.
     pub plan: Option<PlanSubject>,
+    /// Photos taken when the hazard was recorded (a sweep's), by id; fetch through the photo
+    /// route.
+    pub photo_ids: Vec<String>,
     /// Evidence, oldest first.
     pub evidence: Vec<EvidenceSubject>,
     /// The hazard's timeline.
@@ -286,6 +290,42 @@ fn escalation_for(conn: &mut DbConn, actor: &Actor, id: &str) -> AppResult<Escal
         return Err(AppError::not_found());
     }
     Ok(row)
+}
+
+/// A photo of an escalation's subject (the report's, the hazard's own or its evidence's), for
+/// the officer supervising it; 404 for any other photo, so ids cannot be probed across subjects.
+pub async fn photo(
+    ctx: &AppContext,
+    actor: &Actor,
+    escalation_id: String,
+    photo_id: String,
+    variant: Variant,
+) -> AppResult<Vec<u8>> {
+    let actor = actor.clone();
+    let row = ctx
+        .db(move |conn| {
+            let esc = escalation_for(conn, &actor, &escalation_id)?;
+            let photo = reports::photo(conn, &photo_id)?.ok_or_else(AppError::not_found)?;
+            if photo_of_subject(conn, &esc, &photo)? {
+                Ok(photo)
+            } else {
+                Err(AppError::not_found())
+            }
+        })
+        .await?;
+    photos::load(ctx, row, variant).await
+}
+
+/// Whether `photo` shows the escalation's subject.
+fn photo_of_subject(conn: &mut DbConn, esc: &EscalationRow, photo: &PhotoRow) -> AppResult<bool> {
+    let owner = (photo.owner_type.as_str(), photo.owner_id.as_str());
+    Ok(match (esc.subject_type.as_str(), owner) {
+        ("report", ("report", id)) | ("hazard", ("hazard", id)) => id == esc.subject_id,
+        ("hazard", ("evidence", id)) => hazards::evidence_of(conn, &esc.subject_id)?
+            .iter()
+            .any(|e| e.id == id),
+        _ => false,
+    })
 }
 
 /// The officer's inbox.
@@ -409,9 +449,14 @@ fn hazard_subject(conn: &mut DbConn, hazard_id: &str) -> AppResult<Option<Hazard
             )
         })
         .collect();
+    let photo_ids = reports::photos_of(conn, "hazard", &h.id)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     Ok(Some(HazardSubject {
         hazard: hazard_view(h, &today()),
         plan,
+        photo_ids,
         evidence,
         timeline,
     }))

@@ -186,6 +186,15 @@ pub fn photos_of(
         .load(conn)
 }
 
+/// One photo by id, whoever owns it; callers check the owner.
+pub fn photo(conn: &mut DbConn, id: &str) -> QueryResult<Option<PhotoRow>> {
+    photos::table
+        .find(id)
+        .select(PhotoRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Appends a timeline entry.
 pub fn insert_event(conn: &mut DbConn, row: &ReportEventRow) -> QueryResult<()> {
     diesel::insert_into(report_events::table)

@@ -1,10 +1,11 @@
 //! Bureau routes: escalations in the officer's jurisdiction and the clearing overview.
 
-use actix_web::{get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 
 use crate::context::AppContext;
 use crate::error::AppError;
 use crate::http::extract::AuthUser;
+use crate::http::photo_answer::{self, PhotoQuery};
 use crate::http::problem::Problem;
 use crate::services::bureau::{
     self, BureauAction, DismissRequest, EnterpriseDrillDown, EscalationDetail, EscalationPage,
@@ -23,6 +24,23 @@ pub async fn list_escalations(
     bureau::list(&ctx, &user.0, q.into_inner())
         .await
         .map(web::Json)
+}
+
+/// A photo of the escalation's subject: the report's, the hazard's own or its evidence's —
+/// the sanitised JPEG, with nothing that could name who took it.
+#[utoipa::path(tag = "bureau", security(("bearer" = [])),
+    params(("id" = String, Path), ("photo_id" = String, Path), PhotoQuery),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = Problem)))]
+#[get("/bureau/escalations/{id}/photos/{photo_id}")]
+pub async fn find_escalation_photo(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+    q: web::Query<PhotoQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (id, photo_id) = path.into_inner();
+    let bytes = bureau::photo(&ctx, &user.0, id, photo_id, q.variant()?).await?;
+    Ok(photo_answer::jpeg(bytes))
 }
 
 /// One escalation with its timeline and the report's title, description, area, timeline and

@@ -48,6 +48,7 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(ledger::ledger_xlsx)
             .service(bureau::list_escalations)
             .service(bureau::find_escalation)
+            .service(bureau::find_escalation_photo)
             .service(bureau::acknowledge_escalation)
             .service(bureau::supervise_escalation)
             .service(bureau::close_escalation)

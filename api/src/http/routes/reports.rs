@@ -1,14 +1,12 @@
 //! `/api/v1/reports*`: the enterprise's inbox, a report in full, its photos and messages.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::context::AppContext;
 use crate::error::AppError;
 use crate::http::extract::AuthUser;
+use crate::http::photo_answer::{self, PhotoQuery};
 use crate::http::problem::Problem;
-use crate::media::vault::Variant;
 use crate::services::followup::MessageBody;
 use crate::services::inbox::{self, InboxPage, InboxQuery, ReportDetail};
 
@@ -54,14 +52,6 @@ pub async fn message_reporter(
     Ok(HttpResponse::Created().finish())
 }
 
-/// `?size=thumb` for the thumbnail.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PhotoQuery {
-    /// `thumb` for the 320 px thumbnail; the display copy otherwise.
-    pub size: Option<String>,
-}
-
 /// A report's photo: the sanitised JPEG (no EXIF, re-encoded).
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
     params(("id" = String, Path), ("photo_id" = String, Path), PhotoQuery),
@@ -73,21 +63,7 @@ pub async fn find_report_photo(
     path: web::Path<(String, String)>,
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let variant = match q.size.as_deref() {
-        None | Some("display") => Variant::Display,
-        Some("thumb") => Variant::Thumb,
-        Some(_) => {
-            return Err(AppError::invalid(
-                "size",
-                "size 只能是 thumb 或 display",
-                "size must be thumb or display",
-            ));
-        }
-    };
     let (id, photo_id) = path.into_inner();
-    let bytes = inbox::photo(&ctx, &user.0, id, photo_id, variant).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/jpeg")
-        .insert_header(("cache-control", "private, no-store"))
-        .body(bytes))
+    let bytes = inbox::photo(&ctx, &user.0, id, photo_id, q.variant()?).await?;
+    Ok(photo_answer::jpeg(bytes))
 }
