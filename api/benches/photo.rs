@@ -365,4 +365,24 @@ fn decoder_cpu(bytes: &[u8]) {
             black_box(d.decode_image().expect("decode"));
         });
     }
+    let mut total = StageTimes::default();
+    for _ in 0..10 {
+        let (_, t) = sanitize_timed(bytes, &PhotoLimits::default()).expect("sanitize");
+        total = StageTimes {
+            decode: total.decode + t.decode,
+            resize: total.resize + t.resize,
+            orient: total.orient + t.orient,
+            encode: total.encode + t.encode,
+            hash: total.hash + t.hash,
+        };
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 100.0;
+    println!(
+        "sanitize stages, mean of 10 (wall ms): decode {:.1}, resize {:.1}, orient {:.1}, encode {:.1}, hash {:.1}",
+        ms(total.decode),
+        ms(total.resize),
+        ms(total.orient),
+        ms(total.encode),
+        ms(total.hash)
+    );
 }

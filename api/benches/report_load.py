@@ -34,7 +34,7 @@ PHOTOS_PER_REPORT = 3
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def phone_photo(seed, path):
+def phone_photo(seed, path, orientation):
     """A 12 MP photo-like JPEG: gradients, blocks and sensor noise, quality 92, with EXIF."""
     rng = random.Random(seed)
     w, h = 4000, 3000
@@ -56,7 +56,7 @@ def phone_photo(seed, path):
     exif = Image.Exif()
     exif[0x010F] = "Qingling Phone"  # Make
     exif[0x0110] = f"Load Model {seed}"  # Model
-    exif[0x0112] = 6  # Orientation: rotate 90
+    exif[0x0112] = orientation  # 6: stored sideways, as phones held upright do
     img.save(path, "JPEG", quality=92, subsampling=2, exif=exif.tobytes())
 
 
@@ -168,6 +168,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--connections", type=int, default=4)
     ap.add_argument("--photos", type=int, default=12, help="distinct photos to rotate through")
+    ap.add_argument("--orientation", type=int, default=6, help="EXIF orientation of the photos")
     args = ap.parse_args()
     if not BINARY.exists():
         sys.exit(f"build it first: cargo build --release --bin qingling ({BINARY})")
@@ -177,7 +178,7 @@ def main():
     photos = []
     for i in range(args.photos):
         p = work / f"photo{i}.jpg"
-        phone_photo(i, p)
+        phone_photo(i, p, args.orientation)
         photos.append(p)
     sizes = [p.stat().st_size for p in photos]
     print(f"{len(photos)} photos 4000x3000, {min(sizes)/1e6:.1f}-{max(sizes)/1e6:.1f} MB")
