@@ -4,8 +4,8 @@
 
 use actix_web::{HttpResponse, post, web};
 use qingling_api::AppContext;
-use qingling_api::error::{AppError, ErrorCode};
-use qingling_api::http::extract::{AuthUser, ClientAddr};
+use qingling_api::error::AppError;
+use qingling_api::http::extract::{AuthUser, ReceiptAttempt};
 use qingling_api::http::problem::Problem;
 use qingling_api::services::appeals::{self, AppealRequest, AppealView, ReceiptAppealRequest};
 use qingling_api::services::followup::{MessageBody, ReceiptMessage};
@@ -26,10 +26,12 @@ pub async fn appeal_report(
 
 /// Appeal a report with its receipt code (anonymous). A wrong code answers like an unknown one.
 #[utoipa::path(tag = "phone", request_body = ReceiptAppealRequest, responses(
-    (status = 201, body = AppealView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    (status = 201, body = AppealView), (status = 404, body = Problem), (status = 409, body = Problem),
+    (status = 429, body = Problem)))]
 #[post("/receipt/appeal")]
 pub async fn appeal_with_receipt(
     ctx: web::Data<AppContext>,
+    _attempt: ReceiptAttempt,
     body: web::Json<ReceiptAppealRequest>,
 ) -> Result<HttpResponse, AppError> {
     let v = appeals::appeal_with_receipt(&ctx, body.into_inner()).await?;
@@ -56,12 +58,9 @@ pub async fn message_bureau(
 #[post("/receipt/bureau-messages")]
 pub async fn message_bureau_with_receipt(
     ctx: web::Data<AppContext>,
-    client: ClientAddr,
+    _attempt: ReceiptAttempt,
     body: web::Json<ReceiptMessage>,
 ) -> Result<HttpResponse, AppError> {
-    if !ctx.phone_limits.allow_receipt_lookup(client.0) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
     appeals::message_bureau_with_receipt(&ctx, body.into_inner()).await?;
     Ok(HttpResponse::Created().finish())
 }

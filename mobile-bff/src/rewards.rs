@@ -2,8 +2,8 @@
 
 use actix_web::{post, web};
 use qingling_api::AppContext;
-use qingling_api::error::{AppError, ErrorCode};
-use qingling_api::http::extract::ClientAddr;
+use qingling_api::error::AppError;
+use qingling_api::http::extract::ReceiptAttempt;
 use qingling_api::http::problem::Problem;
 use qingling_api::services::rewards::{self, ReporterRewardView};
 use serde::Deserialize;
@@ -35,12 +35,9 @@ impl std::fmt::Debug for RewardClaim {
 #[post("/receipt/reward-claim")]
 pub async fn claim_reward(
     ctx: web::Data<AppContext>,
-    client: ClientAddr,
+    _attempt: ReceiptAttempt,
     body: web::Json<RewardClaim>,
 ) -> Result<web::Json<ReporterRewardView>, AppError> {
-    if !ctx.phone_limits.allow_receipt_lookup(client.0) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
     let RewardClaim {
         receipt_code,
         payout,

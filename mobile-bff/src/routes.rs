@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use qingling_api::AppContext;
 use qingling_api::error::{AppError, ErrorCode};
-use qingling_api::http::extract::{AuthUser, ClientAddr};
+use qingling_api::http::extract::{AuthUser, ClientAddr, ReceiptAttempt};
 use qingling_api::http::problem::Problem;
 use qingling_api::services::followup::{
     self, FollowUp, MessageBody, MyReportPage, MyReportQuery, ReceiptLookup, ReceiptMessage,
@@ -173,12 +173,9 @@ pub async fn message_my_report(
 #[post("/receipt")]
 pub async fn find_by_receipt(
     ctx: web::Data<AppContext>,
-    client: ClientAddr,
+    _attempt: ReceiptAttempt,
     body: web::Json<ReceiptLookup>,
 ) -> Result<web::Json<FollowUp>, AppError> {
-    if !ctx.phone_limits.allow_receipt_lookup(client.0) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
     followup::by_receipt(&ctx, body.into_inner())
         .await
         .map(web::Json)
@@ -190,12 +187,9 @@ pub async fn find_by_receipt(
 #[post("/receipt/messages")]
 pub async fn message_by_receipt(
     ctx: web::Data<AppContext>,
-    client: ClientAddr,
+    _attempt: ReceiptAttempt,
     body: web::Json<ReceiptMessage>,
 ) -> Result<HttpResponse, AppError> {
-    if !ctx.phone_limits.allow_receipt_lookup(client.0) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
     followup::message_by_receipt(&ctx, body.into_inner()).await?;
     Ok(HttpResponse::Created().finish())
 }

@@ -54,3 +54,29 @@ impl FromRequest for ClientAddr {
         ready(Ok(ClientAddr(req.peer_addr().map(|a| a.ip()))))
     }
 }
+
+/// Proof that the connecting client may try one more receipt code: every route that looks a
+/// report up by its receipt code takes this, so guessing codes through any of them spends the
+/// same per-client allowance (429 `rate_limited` when it is used up).
+#[derive(Debug, Clone, Copy)]
+pub struct ReceiptAttempt;
+
+impl FromRequest for ReceiptAttempt {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let allowed = req
+            .app_data::<web::Data<AppContext>>()
+            .map(|ctx| {
+                ctx.phone_limits
+                    .allow_receipt_lookup(req.peer_addr().map(|a| a.ip()))
+            })
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no application context")));
+        ready(match allowed {
+            Ok(true) => Ok(ReceiptAttempt),
+            Ok(false) => Err(AppError::new(ErrorCode::RateLimited)),
+            Err(e) => Err(e),
+        })
+    }
+}

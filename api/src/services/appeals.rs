@@ -31,13 +31,20 @@ pub struct AppealRequest {
 }
 
 /// `POST /m/v1/receipt/appeal`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptAppealRequest {
     /// The receipt code shown at submission.
     pub receipt_code: String,
     /// Why the bureau should look at it.
     pub reason: String,
+}
+
+/// The receipt code is the reporter's only key: never print it.
+impl std::fmt::Debug for ReceiptAppealRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReceiptAppealRequest(..)")
+    }
 }
 
 /// The appeal was received.
