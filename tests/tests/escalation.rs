@@ -1423,3 +1423,111 @@ async fn the_bureau_sees_an_appealed_reports_photos_sanitised_and_only_its_own()
     let (status, _) = photo_as(&app, &path, &site.manager_token).await;
     assert!(status.is_client_error(), "staff use their own route");
 }
+
+#[tokio::test]
+async fn a_supervised_hazard_is_closed_for_good_only_by_the_bureau_after_verification() {
+    use qingling_tests::ledger::full_plan;
+    let app = spawn_app_with(|s| {
+        s.deadlines.plan = Duration::from_secs(1);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+    })
+    .await;
+    let site = app.ledger_site("steel").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let hid = app.swept_hazard(&site, "major").await;
+    eventually("the unplanned major hazard escalates", || async {
+        !app.escalations_of_subject("hazard", &hid).await.is_empty()
+    })
+    .await;
+    let esc = app.escalations_of_subject("hazard", &hid).await[0]
+        .id
+        .clone();
+    let act = |action: &'static str, body: Value| {
+        let (app, officer, esc) = (&app, &officer, &esc);
+        async move {
+            app.post(
+                &format!("/api/v1/bureau/escalations/{esc}/{action}"),
+                officer,
+                body,
+            )
+            .await
+        }
+    };
+    assert_eq!(act("acknowledge", json!({})).await.status, StatusCode::OK);
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339();
+    let sup = act(
+        "supervise",
+        json!({"deadline": deadline, "instructions": "七日内完成泄爆改造"}),
+    )
+    .await;
+    assert_eq!(sup.status, StatusCode::OK, "{:?}", sup.json);
+
+    let hazard = format!("/api/v1/hazards/{hid}");
+    let plan = app
+        .put(
+            &format!("{hazard}/plan"),
+            &site.manager,
+            full_plan("王工", "2099-12-31"),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::OK, "{:?}", plan.json);
+    let early = act("close", json!({})).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{:?}", early.json);
+    assert_eq!(early.code(), "transition_not_allowed");
+    let evidence = app
+        .post(
+            &format!("{hazard}/evidence"),
+            &site.manager,
+            json!({"note": "泄爆片已安装"}),
+        )
+        .await;
+    assert_eq!(evidence.status, StatusCode::OK, "{:?}", evidence.json);
+    assert_eq!(
+        act("close", json!({})).await.status,
+        StatusCode::CONFLICT,
+        "evidence is not yet a verification"
+    );
+
+    let passed = app
+        .post(
+            &format!("{hazard}/verify"),
+            &site.principal,
+            json!({"passed": true, "note": "验收合格"}),
+        )
+        .await;
+    assert_eq!(passed.status, StatusCode::OK, "{:?}", passed.json);
+    assert_eq!(
+        passed.json["status"], "awaiting_verification",
+        "under supervision the enterprise's verification does not close it"
+    );
+    assert_eq!(passed.json["closed_at"], Value::Null);
+    let overview = app.get("/api/v1/bureau/overview", &officer).await;
+    let row = &overview.json["enterprises"][0];
+    assert_eq!(row["open_major_hazards"], 1, "{:?}", overview.json);
+
+    let by_staff = app
+        .post(
+            &format!("/api/v1/bureau/escalations/{esc}/close"),
+            &site.principal,
+            json!({}),
+        )
+        .await;
+    assert!(by_staff.status.is_client_error());
+    let closed = act("close", json!({})).await;
+    assert_eq!(closed.status, StatusCode::OK, "{:?}", closed.json);
+    assert_eq!(closed.json["status"], "closed");
+    let h = app.get(&hazard, &site.manager).await;
+    assert_eq!(h.json["status"], "closed", "{:?}", h.json);
+    assert!(h.json["closed_at"].is_string());
+    let kinds: Vec<&str> = h.json["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.last(), Some(&"bureau_closed"), "{kinds:?}");
+    let overview = app.get("/api/v1/bureau/overview", &officer).await;
+    let row = &overview.json["enterprises"][0];
+    assert_eq!(row["open_major_hazards"], 0, "{:?}", overview.json);
+    assert_eq!(row["closed_major_hazards"], 1);
+}

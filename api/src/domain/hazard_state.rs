@@ -1,6 +1,10 @@
 //! The hazard state machine (DESIGN.md, "Life of a report"): registered (上账) → rectifying once a
 //! 五落实 plan is set → awaiting verification once evidence is in → closed (销号) when
 //! verification passes, or back to rectifying with a reason when it fails.
+//!
+//! A hazard under the bureau's supervision (督办) is closed for good only by the bureau: the
+//! enterprise's passed verification is recorded but leaves it awaiting verification, and the
+//! bureau's close, allowed only after that verification, is what closes it.
 
 use super::report_state::Refused;
 use super::roles::Role;
@@ -25,12 +29,21 @@ pub enum HazardAction {
     SetPlan,
     /// Submit rectification evidence.
     SubmitEvidence,
-    /// Verification passed: close.
-    VerifyPassed,
+    /// The enterprise's verification passed: close, unless the bureau supervises the hazard, in
+    /// which case it waits for the bureau's close.
+    VerifyPassed {
+        /// Whether an escalation on the hazard is under the bureau's supervision.
+        supervised: bool,
+    },
     /// Verification failed; `with_reason` says whether a reason was given (one is required).
     VerifyFailed {
         /// Whether the request carried a non-empty reason.
         with_reason: bool,
+    },
+    /// The supervising bureau closes the hazard; only after the enterprise's passed verification.
+    BureauClose {
+        /// Whether the enterprise's latest verification passed.
+        verified: bool,
     },
 }
 
@@ -72,19 +85,29 @@ impl HazardState {
     /// rectifying (a new version) but not once evidence is in or the hazard is closed.
     pub fn apply(self, action: HazardAction, role: Role) -> Result<HazardState, Refused> {
         use HazardAction as A;
-        if !role.is_enterprise_staff() {
+        let bureaus = matches!(action, A::BureauClose { .. });
+        let may = if bureaus {
+            role == Role::BureauOfficer
+        } else {
+            role.is_enterprise_staff()
+        };
+        if !may {
             return Err(Refused::Role);
         }
         match (self, action) {
             (Self::Registered | Self::Rectifying, A::SetPlan) => Ok(Self::Rectifying),
             (Self::Rectifying, A::SubmitEvidence) => Ok(Self::AwaitingVerification),
-            (Self::AwaitingVerification, A::VerifyPassed) => Ok(Self::Closed),
+            (Self::AwaitingVerification, A::VerifyPassed { supervised: false }) => Ok(Self::Closed),
+            (Self::AwaitingVerification, A::VerifyPassed { supervised: true }) => {
+                Ok(Self::AwaitingVerification)
+            }
             (Self::AwaitingVerification, A::VerifyFailed { with_reason: false }) => {
                 Err(Refused::ReasonRequired)
             }
             (Self::AwaitingVerification, A::VerifyFailed { with_reason: true }) => {
                 Ok(Self::Rectifying)
             }
+            (Self::AwaitingVerification, A::BureauClose { verified: true }) => Ok(Self::Closed),
             _ => Err(Refused::State),
         }
     }
@@ -92,12 +115,15 @@ impl HazardState {
 
 impl HazardAction {
     /// Every action, for exhaustive tests.
-    pub const ALL: [HazardAction; 5] = [
+    pub const ALL: [HazardAction; 8] = [
         Self::SetPlan,
         Self::SubmitEvidence,
-        Self::VerifyPassed,
+        Self::VerifyPassed { supervised: false },
+        Self::VerifyPassed { supervised: true },
         Self::VerifyFailed { with_reason: true },
         Self::VerifyFailed { with_reason: false },
+        Self::BureauClose { verified: true },
+        Self::BureauClose { verified: false },
     ];
 
     /// The timeline event kind this action records.
@@ -105,8 +131,9 @@ impl HazardAction {
         match self {
             Self::SetPlan => "plan",
             Self::SubmitEvidence => "evidence",
-            Self::VerifyPassed => "verified",
+            Self::VerifyPassed { .. } => "verified",
             Self::VerifyFailed { .. } => "verification_failed",
+            Self::BureauClose { .. } => "bureau_closed",
         }
     }
 }
@@ -118,7 +145,10 @@ mod tests {
     fn expected(s: HazardState, a: HazardAction, role: Role) -> Result<HazardState, Refused> {
         use HazardAction as A;
         use HazardState as S;
-        if !matches!(role, Role::SafetyManager | Role::Principal) {
+        let bureau_action = matches!(a, A::BureauClose { .. });
+        if bureau_action != (role == Role::BureauOfficer)
+            || (!bureau_action && !matches!(role, Role::SafetyManager | Role::Principal))
+        {
             return Err(Refused::Role);
         }
         match s {
@@ -132,7 +162,9 @@ mod tests {
                 _ => Err(Refused::State),
             },
             S::AwaitingVerification => match a {
-                A::VerifyPassed => Ok(S::Closed),
+                A::VerifyPassed { supervised: false } => Ok(S::Closed),
+                A::VerifyPassed { supervised: true } => Ok(S::AwaitingVerification),
+                A::BureauClose { verified: true } => Ok(S::Closed),
                 A::VerifyFailed { with_reason: true } => Ok(S::Rectifying),
                 A::VerifyFailed { with_reason: false } => Err(Refused::ReasonRequired),
                 _ => Err(Refused::State),
@@ -153,18 +185,52 @@ mod tests {
                 }
             }
         }
-        // Five allowed moves, each for the two staff roles.
-        assert_eq!(allowed, 10);
+        // Six allowed moves for each of the two staff roles, and the bureau's close.
+        assert_eq!(allowed, 13);
     }
 
     #[test]
     fn a_closed_hazard_stays_closed() {
         for a in HazardAction::ALL {
-            assert_eq!(
-                HazardState::Closed.apply(a, Role::Principal),
-                Err(Refused::State)
-            );
+            for r in [Role::Principal, Role::BureauOfficer] {
+                let got = HazardState::Closed.apply(a, r);
+                assert!(
+                    matches!(got, Err(Refused::State | Refused::Role)),
+                    "{a:?} {r:?}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn a_supervised_hazard_is_closed_only_by_the_bureau_after_verification() {
+        let s = HazardState::AwaitingVerification;
+        let verified = s.apply(
+            HazardAction::VerifyPassed { supervised: true },
+            Role::SafetyManager,
+        );
+        assert_eq!(verified, Ok(HazardState::AwaitingVerification));
+        assert_eq!(
+            s.apply(
+                HazardAction::BureauClose { verified: false },
+                Role::BureauOfficer
+            ),
+            Err(Refused::State)
+        );
+        assert_eq!(
+            s.apply(
+                HazardAction::BureauClose { verified: true },
+                Role::Principal
+            ),
+            Err(Refused::Role)
+        );
+        assert_eq!(
+            s.apply(
+                HazardAction::BureauClose { verified: true },
+                Role::BureauOfficer
+            ),
+            Ok(HazardState::Closed)
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::media::vault::Variant;
 use crate::services::escalations::{Event, record_event, seconds_between};
 use crate::services::hazards::{HazardView, hazard_view, today};
-use crate::services::{audit, photos};
+use crate::services::{audit, photos, rectification};
 use crate::store::enterprises::{self, Scope};
 use crate::store::escalations::{self, EscalationRow, InboxFilter, TransitionFields};
 use crate::store::pagination::PageRequest;
@@ -576,6 +576,10 @@ pub async fn act(
                     Refused::Role => AppError::forbidden(),
                     Refused::State => AppError::new(ErrorCode::TransitionNotAllowed),
                 })?;
+                if kind == EscalationAction::Close && row.subject_type == "hazard" {
+                    // A supervised hazard is closed for good (销号) only here.
+                    rectification::close_by_bureau(conn, &actor, &row.subject_id)?;
+                }
                 if !escalations::transition(
                     conn,
                     &row.id,

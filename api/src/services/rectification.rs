@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::context::AppContext;
 use crate::domain::criteria::Level;
+use crate::domain::escalation_state::EscalationStatus;
 use crate::domain::hazard_state::{HazardAction, HazardState};
 use crate::domain::{Actor, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -21,7 +22,7 @@ use crate::services::hazards::{HazardDetail, hazard_for, load_detail};
 use crate::services::ledger_common::{date, lost_race, refused, staff_enterprise};
 use crate::services::{audit, personal};
 use crate::store::hazards::{self, EvidenceRow, HazardChange, HazardEventRow, HazardRow, PlanRow};
-use crate::store::{DbConn, time, users, write_tx};
+use crate::store::{DbConn, escalations, time, users, write_tx};
 
 /// `PUT /api/v1/hazards/{id}/plan`: 五落实. For a major hazard all five are required.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -250,7 +251,7 @@ pub async fn verify(
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
             let h = hazard_for(conn, &ent, &id)?;
-            let s = verification_step(req.passed, note);
+            let s = verification_step(req.passed, supervised(conn, &h.id)?, note);
             allowed(&h, s.action, &actor)?;
             if let Some(plan) = hazards::plans_of(conn, &h.id)?
                 .into_iter()
@@ -272,14 +273,15 @@ pub async fn verify(
     .await
 }
 
-fn verification_step(passed: bool, note: Option<String>) -> Step {
+fn verification_step(passed: bool, supervised: bool, note: Option<String>) -> Step {
     if passed {
         Step {
-            action: HazardAction::VerifyPassed,
+            action: HazardAction::VerifyPassed { supervised },
             note,
             change: HazardChange {
                 plan: None,
-                closed_at: Some(time::now()),
+                // Under supervision the bureau's close is the 销号.
+                closed_at: (!supervised).then(time::now),
             },
         }
     } else {
@@ -291,4 +293,52 @@ fn verification_step(passed: bool, note: Option<String>) -> Step {
             change: HazardChange::default(),
         }
     }
+}
+
+/// Whether the bureau supervises (督办) the hazard through an escalation.
+fn supervised(conn: &mut DbConn, hazard_id: &str) -> AppResult<bool> {
+    Ok(escalations::find_active(conn, "hazard", hazard_id)?
+        .is_some_and(|e| e.status == EscalationStatus::Supervising.as_str()))
+}
+
+/// The bureau's close of a supervised hazard (销号), in the caller's transaction: allowed only
+/// once the enterprise's latest verification has passed; a hazard the enterprise closed before
+/// supervision began stays as it is.
+pub fn close_by_bureau(conn: &mut DbConn, actor: &Actor, hazard_id: &str) -> AppResult<()> {
+    let h = hazards::find(conn, hazard_id)?.ok_or_else(AppError::not_found)?;
+    if h.status == HazardState::Closed.as_str() {
+        return Ok(());
+    }
+    // The latest step of the rectification round (plan, evidence, verification) must be a
+    // passed verification.
+    let round = [
+        HazardAction::SetPlan,
+        HazardAction::SubmitEvidence,
+        HazardAction::VerifyPassed { supervised: true },
+        HazardAction::VerifyFailed { with_reason: true },
+    ]
+    .map(HazardAction::kind);
+    let verified = hazards::events_of(conn, &h.id)?
+        .iter()
+        .rev()
+        .find(|e| round.contains(&e.kind.as_str()))
+        .is_some_and(|e| e.kind == round[2]);
+    let s = Step {
+        action: HazardAction::BureauClose { verified },
+        note: None,
+        change: HazardChange {
+            plan: None,
+            closed_at: Some(time::now()),
+        },
+    };
+    step(conn, actor, &h, s, |_| Ok(())).map_err(|e| {
+        if e.code == ErrorCode::TransitionNotAllowed {
+            e.detail(
+                "企业验收通过后，督办部门方可销号",
+                "the enterprise must pass its verification before the bureau closes the hazard",
+            )
+        } else {
+            e
+        }
+    })
 }
