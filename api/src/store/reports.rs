@@ -186,6 +186,15 @@ pub fn photos_of(
         .load(conn)
 }
 
+/// Finds a photo by id (whatever owns it).
+pub fn find_photo(conn: &mut DbConn, id: &str) -> QueryResult<Option<PhotoRow>> {
+    photos::table
+        .find(id)
+        .select(PhotoRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Appends a timeline entry.
 pub fn insert_event(conn: &mut DbConn, row: &ReportEventRow) -> QueryResult<()> {
     diesel::insert_into(report_events::table)

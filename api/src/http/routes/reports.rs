@@ -73,21 +73,31 @@ pub async fn find_report_photo(
     path: web::Path<(String, String)>,
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let variant = match q.size.as_deref() {
-        None | Some("display") => Variant::Display,
-        Some("thumb") => Variant::Thumb,
-        Some(_) => {
-            return Err(AppError::invalid(
+    let variant = q.variant()?;
+    let (id, photo_id) = path.into_inner();
+    let bytes = inbox::photo(&ctx, &user.0, id, photo_id, variant).await?;
+    Ok(jpeg(bytes))
+}
+
+impl PhotoQuery {
+    /// The variant asked for.
+    pub fn variant(&self) -> Result<Variant, AppError> {
+        match self.size.as_deref() {
+            None | Some("display") => Ok(Variant::Display),
+            Some("thumb") => Ok(Variant::Thumb),
+            Some(_) => Err(AppError::invalid(
                 "size",
                 "size 只能是 thumb 或 display",
                 "size must be thumb or display",
-            ));
+            )),
         }
-    };
-    let (id, photo_id) = path.into_inner();
-    let bytes = inbox::photo(&ctx, &user.0, id, photo_id, variant).await?;
-    Ok(HttpResponse::Ok()
+    }
+}
+
+/// A sanitised photo's answer: never cached by shared caches.
+pub fn jpeg(bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
         .content_type("image/jpeg")
         .insert_header(("cache-control", "private, no-store"))
-        .body(bytes))
+        .body(bytes)
 }
