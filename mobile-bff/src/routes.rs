@@ -31,7 +31,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(message_by_receipt)
             .service(crate::appeals::appeal_report)
             .service(crate::appeals::appeal_with_receipt)
-            .service(crate::rewards::claim_reward),
+            .service(crate::rewards::claim_reward)
+            .service(crate::board::list_board_hazards),
     );
 }
 

@@ -418,3 +418,30 @@ pub fn export_page(
         .limit(limit)
         .load(conn)
 }
+
+/// The current plan's measures of each of the given hazards that has one:
+/// `(hazard_id, measures)`.
+pub fn current_measures(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    hazard_plans::table
+        .inner_join(
+            hazards::table.on(hazards::id
+                .eq(hazard_plans::hazard_id)
+                .and(hazards::plan_version.eq(hazard_plans::version))),
+        )
+        .filter(hazard_plans::hazard_id.eq_any(ids))
+        .select((hazard_plans::hazard_id, hazard_plans::measures))
+        .load(conn)
+}
+
+/// Names of the given areas of one enterprise: `(area_id, name)`.
+pub fn area_names(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    areas::table
+        .filter(areas::enterprise_id.eq(enterprise_id))
+        .filter(areas::id.eq_any(ids))
+        .select((areas::id, areas::name))
+        .load(conn)
+}
