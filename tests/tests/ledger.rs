@@ -665,6 +665,30 @@ async fn the_criteria_catalog_is_listed_by_sector_and_admins_extend_it() {
             .await,
     );
     assert!(nf.contains(&"MEM10-5-6".to_owned()) && !nf.contains(&"MEM10-4-2".to_owned()));
+    // Art. 5 has twelve items (fixed and tilting casting furnaces are items 8 and 9).
+    let nonferrous = app
+        .get("/api/v1/criteria?sector=nonferrous", &site.manager)
+        .await;
+    let summary = |code: &str| -> String {
+        let item = nonferrous
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap_or_else(|| panic!("{code} is listed"));
+        assert_eq!(
+            item["article"],
+            format!("第5条第{}项", code.rsplit('-').next().unwrap())
+        );
+        item["summary_zh"].as_str().unwrap().to_owned()
+    };
+    assert!(summary("MEM10-5-8").contains("固定式"));
+    assert!(summary("MEM10-5-9").contains("倾动式"));
+    assert!(summary("MEM10-5-10").contains("钢丝绳"));
+    assert!(summary("MEM10-5-11").contains("砷化氢"));
+    assert!(summary("MEM10-5-12").contains("送风"));
+    assert_eq!(nf.iter().filter(|c| c.starts_with("MEM10-5-")).count(), 12);
     assert_eq!(
         app.get("/api/v1/criteria?sector=copper", &site.manager)
             .await
