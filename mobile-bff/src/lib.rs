@@ -3,6 +3,7 @@
 //! idempotent POSTs, receipts instead of accounts for anonymous reporters.
 
 pub mod appeals;
+pub mod board;
 pub mod multipart;
 pub mod rewards;
 pub mod routes;

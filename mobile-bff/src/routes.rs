@@ -33,7 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(crate::appeals::appeal_with_receipt)
             .service(crate::appeals::message_bureau)
             .service(crate::appeals::message_bureau_with_receipt)
-            .service(crate::rewards::claim_reward),
+            .service(crate::rewards::claim_reward)
+            .service(crate::board::list_board_hazards),
     );
 }
 
@@ -87,7 +88,7 @@ pub async fn submit_report(
         &ctx,
         Reporter::Confidential(&user.0),
         sub.input,
-        sub.photos,
+        sub.parts.photos,
         key.as_deref(),
     )
     .await?;
@@ -117,7 +118,7 @@ pub async fn submit_anonymous_report(
         &ctx,
         Reporter::Anonymous,
         sub.input,
-        sub.photos,
+        sub.parts.photos,
         key.as_deref(),
     )
     .await?;

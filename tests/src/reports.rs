@@ -8,9 +8,15 @@ use crate::{Answer, TestApp};
 
 /// A multipart form with the report JSON and the given photos.
 pub fn form(report: &Value, photos: &[Vec<u8>]) -> Form {
+    form_with("report", report, photos)
+}
+
+/// A multipart form with `json` in part `json_part` and the given photos (a sweep finding's
+/// `hazard`, rectification `evidence`).
+pub fn form_with(json_part: &str, json: &Value, photos: &[Vec<u8>]) -> Form {
     let mut form = Form::new().part(
-        "report",
-        Part::text(report.to_string())
+        json_part.to_owned(),
+        Part::text(json.to_string())
             .mime_str("application/json")
             .expect("mime"),
     );

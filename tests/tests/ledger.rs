@@ -665,6 +665,30 @@ async fn the_criteria_catalog_is_listed_by_sector_and_admins_extend_it() {
             .await,
     );
     assert!(nf.contains(&"MEM10-5-6".to_owned()) && !nf.contains(&"MEM10-4-2".to_owned()));
+    // Art. 5 has twelve items (fixed and tilting casting furnaces are items 8 and 9).
+    let nonferrous = app
+        .get("/api/v1/criteria?sector=nonferrous", &site.manager)
+        .await;
+    let summary = |code: &str| -> String {
+        let item = nonferrous
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap_or_else(|| panic!("{code} is listed"));
+        assert_eq!(
+            item["article"],
+            format!("第5条第{}项", code.rsplit('-').next().unwrap())
+        );
+        item["summary_zh"].as_str().unwrap().to_owned()
+    };
+    assert!(summary("MEM10-5-8").contains("固定式"));
+    assert!(summary("MEM10-5-9").contains("倾动式"));
+    assert!(summary("MEM10-5-10").contains("钢丝绳"));
+    assert!(summary("MEM10-5-11").contains("砷化氢"));
+    assert!(summary("MEM10-5-12").contains("送风"));
+    assert_eq!(nf.iter().filter(|c| c.starts_with("MEM10-5-")).count(), 12);
     assert_eq!(
         app.get("/api/v1/criteria?sector=copper", &site.manager)
             .await
@@ -818,4 +842,226 @@ async fn staff_of_another_enterprise_get_404_on_every_ledger_route() {
     }
     let (row, _) = app.report_state(&report).await;
     assert_eq!(row.status, "submitted");
+}
+
+/// Whether a JPEG still carries any EXIF, or any of the test camera's identifying strings.
+fn assert_clean_jpeg(bytes: &[u8]) {
+    use qingling_tests::photos::{MAKE, MODEL, SERIAL};
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut std::io::Cursor::new(bytes))
+            .is_err(),
+        "no EXIF survives"
+    );
+    for needle in [MAKE, MODEL, SERIAL, "MAKERNOTE"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle}"
+        );
+    }
+    let img = image::load_from_memory(bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (600, 800), "rotated upright");
+}
+
+async fn photo_rows(app: &qingling_tests::TestApp, owner_type: &'static str) -> usize {
+    use diesel::prelude::*;
+    use qingling_api::store::schema::photos;
+    app.ctx
+        .db(move |conn| {
+            let n: i64 = photos::table
+                .filter(photos::owner_type.eq(owner_type))
+                .count()
+                .get_result(conn)?;
+            Ok(n as usize)
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sweep_and_evidence_photos_lose_their_exif_like_report_photos() {
+    use qingling_tests::photos::phone_jpeg;
+    use qingling_tests::reports::form_with;
+    let app = spawn_app().await;
+    let site = app.ledger_site("steel").await;
+    let original = phone_jpeg(800, 600);
+    let gps = exif::Reader::new()
+        .read_from_container(&mut std::io::Cursor::new(&original))
+        .unwrap();
+    assert!(
+        gps.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+            .is_some()
+    );
+
+    // A sweep finding with a phone photo.
+    let a = app
+        .post_form(
+            "/api/v1/hazards",
+            Some(&site.manager),
+            form_with(
+                "hazard",
+                &json!({"title": "煤气柜区未设CO报警", "description": "排查发现", "area_id": site.area_id}),
+                std::slice::from_ref(&original),
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.json);
+    let hid = a.json["id"].as_str().unwrap().to_owned();
+    assert_eq!(a.json["photos"].as_array().unwrap().len(), 1);
+    assert_eq!(a.json["photos"][0]["width"], 600);
+    let pid = a.json["photos"][0]["id"].as_str().unwrap().to_owned();
+    let got = app
+        .get(
+            &format!("/api/v1/hazards/{hid}/photos/{pid}"),
+            &site.manager,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers["content-type"], "image/jpeg");
+    assert_clean_jpeg(&got.bytes);
+    let thumb = app
+        .get(
+            &format!("/api/v1/hazards/{hid}/photos/{pid}?size=thumb"),
+            &site.principal,
+        )
+        .await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert!(thumb.bytes.len() < got.bytes.len());
+
+    // Evidence with two phone photos.
+    let plan = app
+        .put(
+            &format!("/api/v1/hazards/{hid}/plan"),
+            &site.manager,
+            full_plan("李责任", "2099-12-31"),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::OK, "{:?}", plan.json);
+    let e = app
+        .post_form(
+            &format!("/api/v1/hazards/{hid}/evidence"),
+            Some(&site.manager),
+            form_with(
+                "evidence",
+                &json!({"note": "已加装固定式CO报警仪"}),
+                &[original.clone(), original.clone()],
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(e.status, StatusCode::OK, "{:?}", e.json);
+    assert_eq!(e.json["status"], "awaiting_verification");
+    let shots = e.json["evidence"][0]["photos"].as_array().unwrap();
+    assert_eq!(shots.len(), 2);
+    for s in shots {
+        let got = app
+            .get(
+                &format!("/api/v1/hazards/{hid}/photos/{}", s["id"].as_str().unwrap()),
+                &site.manager,
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::OK);
+        assert_clean_jpeg(&got.bytes);
+    }
+    // The detail shows them too.
+    let d = app
+        .get(&format!("/api/v1/hazards/{hid}"), &site.manager)
+        .await;
+    assert_eq!(d.json["photos"].as_array().unwrap().len(), 1);
+    assert_eq!(d.json["evidence"][0]["photos"].as_array().unwrap().len(), 2);
+
+    // Staff of another enterprise, a worker, or a report's photo through a hazard: 404 / 403.
+    let other = app.ledger_site("steel").await;
+    let foreign = app
+        .get(
+            &format!("/api/v1/hazards/{hid}/photos/{pid}"),
+            &other.manager,
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let worker = app
+        .get(&format!("/api/v1/hazards/{hid}/photos/{pid}"), &site.worker)
+        .await;
+    assert_eq!(worker.status, StatusCode::FORBIDDEN);
+    let report = app.report_at(&site, "出铁场积水").await;
+    let rd = app
+        .get(&format!("/api/v1/reports/{report}"), &site.manager)
+        .await;
+    let report_photo = rd.json["photos"][0]["id"].as_str().unwrap();
+    let wrong_owner = app
+        .get(
+            &format!("/api/v1/hazards/{hid}/photos/{report_photo}"),
+            &site.manager,
+        )
+        .await;
+    assert_eq!(wrong_owner.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_refused_or_hostile_photo_upload_leaves_nothing_behind() {
+    use qingling_tests::photos::{phone_jpeg, png_bomb};
+    use qingling_tests::reports::form_with;
+    let app = spawn_app().await;
+    let site = app.ledger_site("steel").await;
+
+    // A decompression bomb on a sweep finding: 4xx, no hazard, no photo.
+    let bomb = app
+        .post_form(
+            "/api/v1/hazards",
+            Some(&site.manager),
+            form_with(
+                "hazard",
+                &json!({"title": "炸弹", "description": "d"}),
+                &[phone_jpeg(64, 48), png_bomb()],
+            ),
+            None,
+        )
+        .await;
+    assert!(bomb.status.is_client_error(), "{:?}", bomb.json);
+    assert!(bomb.json["code"].is_string(), "{:?}", bomb.json);
+    let ledger = app.get("/api/v1/hazards", &site.manager).await;
+    assert_eq!(ledger.json["items"], json!([]));
+    assert_eq!(photo_rows(&app, "hazard").await, 0);
+
+    // Six photos are too many; an unknown part is refused.
+    let six = app
+        .post_form(
+            "/api/v1/hazards",
+            Some(&site.manager),
+            form_with(
+                "hazard",
+                &json!({"title": "多图", "description": "d"}),
+                &vec![phone_jpeg(64, 48); 6],
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(six.status, StatusCode::BAD_REQUEST, "{:?}", six.json);
+    assert_eq!(six.json["code"], "photo_count");
+
+    // Evidence on a hazard that has no plan yet: 409, no evidence, no photo.
+    let h = app
+        .post(
+            "/api/v1/hazards",
+            &site.manager,
+            json!({"title": "未整改", "description": "d"}),
+        )
+        .await;
+    let hid = h.json["id"].as_str().unwrap();
+    let early = app
+        .post_form(
+            &format!("/api/v1/hazards/{hid}/evidence"),
+            Some(&site.manager),
+            form_with("evidence", &json!({"note": "x"}), &[phone_jpeg(64, 48)]),
+            None,
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{:?}", early.json);
+    let d = app
+        .get(&format!("/api/v1/hazards/{hid}"), &site.manager)
+        .await;
+    assert_eq!(d.json["status"], "registered");
+    assert_eq!(d.json["evidence"], json!([]));
+    assert_eq!(photo_rows(&app, "evidence").await, 0);
 }

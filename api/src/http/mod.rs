@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
+pub mod multipart;
 pub mod openapi;
 pub mod photo_answer;
 pub mod problem;

@@ -305,7 +305,7 @@ pub async fn photo(
     let row = ctx
         .db(move |conn| {
             let esc = escalation_for(conn, &actor, &escalation_id)?;
-            let photo = reports::photo(conn, &photo_id)?.ok_or_else(AppError::not_found)?;
+            let photo = reports::find_photo(conn, &photo_id)?.ok_or_else(AppError::not_found)?;
             if photo_of_subject(conn, &esc, &photo)? {
                 Ok(photo)
             } else {

@@ -251,6 +251,10 @@ pub fn xlsx_stream(
         let run = || -> AppResult<()> {
             let mut conn = pool.get()?;
             let mut wb = rust_xlsxwriter::Workbook::new();
+            // Deflate level 2 instead of 6: most of an export's time is compressing the sheet
+            // XML; the file is ~10 % larger (rust_xlsxwriter's performance notes) and a million
+            // rows go out markedly faster (see the note of issue 5).
+            wb.set_zip_compression_level(2);
             for level in [Level::General, Level::Major] {
                 let sheet = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
                 fill_sheet(&mut conn, sheet, &range, level)?;

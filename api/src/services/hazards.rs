@@ -11,13 +11,16 @@ use crate::domain::hazard_state::HazardState;
 use crate::domain::quarter::Quarter;
 use crate::domain::{Actor, inputs};
 use crate::error::{AppError, AppResult};
+use crate::media::vault::Variant;
 use crate::services::audit;
 use crate::services::ledger_common::{criterion_codes, date, same_tenant, staff_enterprise};
+use crate::services::photos::{self, MAX_ATTACHED, PhotoMeta};
 use crate::services::triage::registered_event;
 use crate::store::hazards::{
     self, EvidenceRow, HazardEventRow, HazardFilter, HazardRow, PlanRow, SweepRow,
 };
 use crate::store::pagination::PageRequest;
+use crate::store::reports::{self, PhotoRow};
 use crate::store::{DbConn, time, write_tx};
 
 /// Where a hazard came from.
@@ -40,7 +43,8 @@ impl Source {
     }
 }
 
-fn status(raw: &str) -> AppResult<String> {
+/// Parses a `status` filter.
+pub fn status(raw: &str) -> AppResult<String> {
     HazardState::parse(raw)
         .map(|s| s.as_str().to_owned())
         .ok_or_else(|| {
@@ -150,6 +154,8 @@ pub struct EvidenceView {
     pub id: String,
     /// What was done.
     pub note: String,
+    /// Sanitised photos of the rectification (`GET /api/v1/hazards/{id}/photos/{photo_id}`).
+    pub photos: Vec<PhotoMeta>,
     /// Who submitted it.
     pub author_id: String,
     /// When.
@@ -181,6 +187,9 @@ pub struct HazardDetail {
     /// The hazard.
     #[serde(flatten)]
     pub hazard: HazardView,
+    /// Sanitised photos taken when it was found in a sweep
+    /// (`GET /api/v1/hazards/{id}/photos/{photo_id}`).
+    pub photos: Vec<PhotoMeta>,
     /// The current plan.
     pub plan: Option<PlanView>,
     /// Every plan version, oldest first.
@@ -191,7 +200,8 @@ pub struct HazardDetail {
     pub timeline: Vec<HazardEventView>,
 }
 
-/// `POST /api/v1/hazards`: a hazard found in a sweep.
+/// `POST /api/v1/hazards`: a hazard found in a sweep. Sent as JSON, or as a multipart form with
+/// this JSON in part `hazard` and up to five `photo` parts.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateHazardRequest {
@@ -283,8 +293,9 @@ fn plan_view(p: PlanRow) -> PlanView {
     }
 }
 
-fn evidence_view(e: EvidenceRow) -> EvidenceView {
+fn evidence_view(e: EvidenceRow, photos: Vec<PhotoRow>) -> EvidenceView {
     EvidenceView {
+        photos: photos.into_iter().map(PhotoMeta::from).collect(),
         id: e.id,
         note: e.note,
         author_id: e.author_id,
@@ -366,7 +377,12 @@ pub async fn get_hazard(ctx: &AppContext, actor: &Actor, id: String) -> AppResul
 pub fn load_detail(conn: &mut DbConn, ent: &str, id: &str) -> AppResult<HazardDetail> {
     let h = hazard_for(conn, ent, id)?;
     let plans = hazards::plans_of(conn, id)?;
-    let evidence = hazards::evidence_of(conn, id)?;
+    let mut evidence = Vec::new();
+    for e in hazards::evidence_of(conn, id)? {
+        let photos = reports::photos_of(conn, OWNER_EVIDENCE, &e.id)?;
+        evidence.push(evidence_view(e, photos));
+    }
+    let photos = reports::photos_of(conn, OWNER_HAZARD, id)?;
     let events = hazards::events_of(conn, id)?;
     let current = plans
         .iter()
@@ -375,86 +391,141 @@ pub fn load_detail(conn: &mut DbConn, ent: &str, id: &str) -> AppResult<HazardDe
         .map(plan_view);
     Ok(HazardDetail {
         hazard: hazard_view(h, &today()),
+        photos: photos.into_iter().map(PhotoMeta::from).collect(),
         plan: current,
         plan_history: plans.into_iter().map(plan_view).collect(),
-        evidence: evidence.into_iter().map(evidence_view).collect(),
+        evidence,
         timeline: events.into_iter().map(event_view).collect(),
     })
 }
 
-/// Records a hazard found in a sweep.
+/// `photos.owner_type` of a sweep finding's photos.
+pub const OWNER_HAZARD: &str = "hazard";
+/// `photos.owner_type` of rectification evidence photos.
+pub const OWNER_EVIDENCE: &str = "evidence";
+
+/// Sanitises photos attached to a hazard or its evidence with the report photos' sanitiser.
+pub async fn prepare_photos(
+    ctx: &AppContext,
+    uploads: Vec<Vec<u8>>,
+) -> AppResult<photos::Prepared> {
+    if uploads.len() > MAX_ATTACHED {
+        return Err(AppError::new(crate::error::ErrorCode::PhotoCount).detail(
+            format!("最多 {MAX_ATTACHED} 张照片"),
+            format!("at most {MAX_ATTACHED} photos"),
+        ));
+    }
+    photos::prepare(ctx, uploads).await
+}
+
+/// Records a hazard found in a sweep, with up to five photos (sanitised like a report's: no
+/// EXIF, GPS or device serial survives).
 pub async fn create_hazard(
     ctx: &AppContext,
     actor: &Actor,
     req: CreateHazardRequest,
+    uploads: Vec<Vec<u8>>,
 ) -> AppResult<HazardDetail> {
     let ent = staff_enterprise(actor)?;
     let title = inputs::text("title", &req.title, 100)?;
     let description = inputs::text("description", &req.description, 2000)?;
+    let prepared = prepare_photos(ctx, uploads).await?;
     let actor = actor.clone();
-    ctx.db(move |conn| {
-        write_tx(conn, |conn| {
-            if let Some(a) = &req.area_id
-                && hazards::area_name(conn, &ent, a)?.is_none()
-            {
-                return Err(AppError::invalid(
-                    "area_id",
-                    "区域不属于本企业",
-                    "area_id must be an area of this enterprise",
-                ));
-            }
-            if let Some(s) = &req.sweep_id
-                && hazards::find_sweep(conn, s)?.is_none_or(|s| s.enterprise_id != ent)
-            {
-                return Err(AppError::invalid(
-                    "sweep_id",
-                    "排查记录不属于本企业",
-                    "sweep_id must be a sweep of this enterprise",
-                ));
-            }
-            let codes = criterion_codes(conn, req.criterion_codes, &ent)?;
-            let level = rules::effective_level(req.level, &codes);
-            let now = time::now();
-            let row = HazardRow {
-                id: uuid::Uuid::new_v4().to_string(),
-                enterprise_id: ent.clone(),
-                area_id: req.area_id,
-                title,
-                description,
-                level: level.as_str().to_owned(),
-                criterion_codes: serde_json::to_string(&codes).map_err(AppError::internal)?,
-                source: Source::Sweep.as_str().to_owned(),
-                report_id: None,
-                sweep_id: req.sweep_id,
-                status: HazardState::Registered.as_str().to_owned(),
-                quarter: Quarter::of(crate::domain::ledger_sheet::beijing_date(now)).to_string(),
-                deadline: None,
-                plan_version: 0,
-                created_by: actor.user_id.clone(),
-                created_at: now,
-                closed_at: None,
-                updated_at: now,
-            };
-            hazards::insert(conn, &row)?;
-            registered_event(
-                conn,
-                &actor,
-                &row.id,
-                now,
-                "季度排查发现 / found in a sweep",
-            )?;
-            audit::record(
-                conn,
-                Some(&actor),
-                "hazard.create",
-                "hazard",
-                Some(&row.id),
-                serde_json::json!({ "level": row.level, "source": "sweep" }),
-            )?;
-            load_detail(conn, &ent, &row.id)
-        })
+    let id = uuid::Uuid::new_v4().to_string();
+    let ent_c = ent.clone();
+    let id_c = id.clone();
+    photos::commit_with(ctx, &ent, OWNER_HAZARD, &id, prepared, move |conn| {
+        let (ent, id) = (ent_c, id_c);
+        if let Some(a) = &req.area_id
+            && hazards::area_name(conn, &ent, a)?.is_none()
+        {
+            return Err(AppError::invalid(
+                "area_id",
+                "区域不属于本企业",
+                "area_id must be an area of this enterprise",
+            ));
+        }
+        if let Some(s) = &req.sweep_id
+            && hazards::find_sweep(conn, s)?.is_none_or(|s| s.enterprise_id != ent)
+        {
+            return Err(AppError::invalid(
+                "sweep_id",
+                "排查记录不属于本企业",
+                "sweep_id must be a sweep of this enterprise",
+            ));
+        }
+        let codes = criterion_codes(conn, req.criterion_codes, &ent)?;
+        let level = rules::effective_level(req.level, &codes);
+        let now = time::now();
+        let row = HazardRow {
+            id,
+            enterprise_id: ent.clone(),
+            area_id: req.area_id,
+            title,
+            description,
+            level: level.as_str().to_owned(),
+            criterion_codes: serde_json::to_string(&codes).map_err(AppError::internal)?,
+            source: Source::Sweep.as_str().to_owned(),
+            report_id: None,
+            sweep_id: req.sweep_id,
+            status: HazardState::Registered.as_str().to_owned(),
+            quarter: Quarter::of(crate::domain::ledger_sheet::beijing_date(now)).to_string(),
+            deadline: None,
+            plan_version: 0,
+            created_by: actor.user_id.clone(),
+            created_at: now,
+            closed_at: None,
+            updated_at: now,
+        };
+        hazards::insert(conn, &row)?;
+        registered_event(
+            conn,
+            &actor,
+            &row.id,
+            now,
+            "季度排查发现 / found in a sweep",
+        )?;
+        audit::record(
+            conn,
+            Some(&actor),
+            "hazard.create",
+            "hazard",
+            Some(&row.id),
+            serde_json::json!({ "level": row.level, "source": "sweep" }),
+        )?;
+        load_detail(conn, &ent, &row.id)
     })
     .await
+}
+
+/// `GET /api/v1/hazards/{id}/photos/{photo_id}`: a sanitised photo of the hazard (sweep) or of
+/// its rectification evidence, for staff of its enterprise; 404 for anything else.
+pub async fn photo(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    photo_id: String,
+    variant: Variant,
+) -> AppResult<Vec<u8>> {
+    let ent = staff_enterprise(actor)?;
+    let row = ctx
+        .db(move |conn| {
+            let h = hazard_for(conn, &ent, &id)?;
+            let p = reports::find_photo(conn, &photo_id)?.ok_or_else(AppError::not_found)?;
+            let belongs = match p.owner_type.as_str() {
+                OWNER_HAZARD => p.owner_id == h.id,
+                OWNER_EVIDENCE => hazards::evidence_of(conn, &h.id)?
+                    .iter()
+                    .any(|e| e.id == p.owner_id),
+                _ => false,
+            };
+            if !belongs || p.enterprise_id != ent {
+                return Err(AppError::not_found());
+            }
+            Ok(p)
+        })
+        .await?;
+    photos::load(ctx, row, variant).await
 }
 
 /// Records a quarterly sweep.

@@ -80,18 +80,7 @@ pub struct InboxPage {
     pub next_cursor: Option<String>,
 }
 
-/// A photo's metadata (fetch the bytes from the photo route).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PhotoMeta {
-    /// Photo id.
-    pub id: String,
-    /// Display width.
-    pub width: i32,
-    /// Display height.
-    pub height: i32,
-    /// Perceptual hash (hex), for duplicate hints.
-    pub phash: String,
-}
+pub use crate::services::photos::PhotoMeta;
 
 /// A staff timeline entry: who acted, by id and role.
 #[derive(Debug, Serialize, ToSchema)]
@@ -296,15 +285,7 @@ pub async fn detail(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<Re
         criterion_codes: serde_json::from_str(&row.criterion_codes).unwrap_or_default(),
         hazard_id: row.hazard_id.clone(),
         status_note: row.status_note.clone(),
-        photos: photo_rows
-            .into_iter()
-            .map(|p| PhotoMeta {
-                id: p.id,
-                width: p.width,
-                height: p.height,
-                phash: p.phash,
-            })
-            .collect(),
+        photos: photo_rows.into_iter().map(PhotoMeta::from).collect(),
         timeline: events
             .into_iter()
             .map(|e| StaffTimelineEntry {

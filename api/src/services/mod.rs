@@ -5,6 +5,7 @@ pub mod admin;
 pub mod appeals;
 pub mod audit;
 pub mod auth;
+pub mod board;
 pub mod bureau;
 pub mod criteria;
 pub mod disclosures;

@@ -5,8 +5,35 @@ use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::media::sanitize::{self, SanitizedPhoto};
 use crate::media::vault::Variant;
-use crate::store::reports::PhotoRow;
-use crate::store::time;
+use crate::store::reports::{self, PhotoRow};
+use crate::store::{DbConn, time, write_tx};
+
+/// Most photos a sweep finding or a piece of rectification evidence may carry (as a report).
+pub const MAX_ATTACHED: usize = 5;
+
+/// A stored photo's description for staff (fetch the bytes from the owner's photo route).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PhotoMeta {
+    /// Photo id.
+    pub id: String,
+    /// Display width.
+    pub width: i32,
+    /// Display height.
+    pub height: i32,
+    /// Perceptual hash (hex), for duplicate hints.
+    pub phash: String,
+}
+
+impl From<PhotoRow> for PhotoMeta {
+    fn from(p: PhotoRow) -> Self {
+        Self {
+            id: p.id,
+            width: p.width,
+            height: p.height,
+            phash: p.phash,
+        }
+    }
+}
 
 /// Photos that passed the sanitiser, not yet stored.
 #[derive(Debug)]
@@ -80,6 +107,37 @@ pub async fn store(
     })
     .await
     .map_err(AppError::internal)?
+}
+
+/// Stores the prepared photos for one owner, then runs `write` in one write transaction that
+/// first inserts the photos' rows; when the transaction fails the blobs are removed again, so a
+/// refused or failed step leaves neither rows nor blobs behind.
+pub async fn commit_with<T, F>(
+    ctx: &AppContext,
+    enterprise_id: &str,
+    owner_type: &str,
+    owner_id: &str,
+    prepared: Prepared,
+    write: F,
+) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+{
+    let rows = store(ctx, enterprise_id, owner_type, owner_id, prepared).await?;
+    let to_insert = rows.clone();
+    let out = ctx
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                reports::insert_photos(conn, &to_insert)?;
+                write(conn)
+            })
+        })
+        .await;
+    if out.is_err() {
+        discard(ctx, &rows).await;
+    }
+    out
 }
 
 /// Removes the blobs of rows whose transaction did not commit.

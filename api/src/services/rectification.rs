@@ -18,9 +18,11 @@ use crate::domain::escalation_state::EscalationStatus;
 use crate::domain::hazard_state::{HazardAction, HazardState};
 use crate::domain::{Actor, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::services::hazards::{HazardDetail, hazard_for, load_detail};
+use crate::services::hazards::{
+    HazardDetail, OWNER_EVIDENCE, hazard_for, load_detail, prepare_photos,
+};
 use crate::services::ledger_common::{date, lost_race, refused, staff_enterprise};
-use crate::services::{audit, personal};
+use crate::services::{audit, personal, photos};
 use crate::store::hazards::{self, EvidenceRow, HazardChange, HazardEventRow, HazardRow, PlanRow};
 use crate::store::{DbConn, escalations, time, users, write_tx};
 
@@ -42,7 +44,8 @@ pub struct PlanRequest {
     pub contingency_plan: Option<String>,
 }
 
-/// `POST /api/v1/hazards/{id}/evidence`.
+/// `POST /api/v1/hazards/{id}/evidence`: JSON, or a multipart form with this JSON in part
+/// `evidence` and up to five `photo` parts.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceRequest {
@@ -203,21 +206,39 @@ pub async fn set_plan(
     .await
 }
 
-/// Submits rectification evidence: rectifying → awaiting verification.
+/// Submits rectification evidence with up to five photos (sanitised like a report's):
+/// rectifying → awaiting verification. The move is checked before the photos are decoded, so a
+/// refused step costs no image work, and checked again, guarded, when it is written.
 pub async fn add_evidence(
     ctx: &AppContext,
     actor: &Actor,
     id: String,
     req: EvidenceRequest,
+    uploads: Vec<Vec<u8>>,
 ) -> AppResult<HazardDetail> {
     let ent = staff_enterprise(actor)?;
     let note = inputs::text("note", &req.note, 2000)?;
-    let actor = actor.clone();
+    let (e, i, a) = (ent.clone(), id.clone(), actor.clone());
     ctx.db(move |conn| {
-        write_tx(conn, |conn| {
+        let h = hazard_for(conn, &e, &i)?;
+        allowed(&h, HazardAction::SubmitEvidence, &a).map(drop)
+    })
+    .await?;
+    let prepared = prepare_photos(ctx, uploads).await?;
+    let actor = actor.clone();
+    let evidence_id = uuid::Uuid::new_v4().to_string();
+    let (ent_c, eid) = (ent.clone(), evidence_id.clone());
+    photos::commit_with(
+        ctx,
+        &ent,
+        OWNER_EVIDENCE,
+        &evidence_id,
+        prepared,
+        move |conn| {
+            let ent = ent_c;
             let h = hazard_for(conn, &ent, &id)?;
             let row = EvidenceRow {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: eid,
                 hazard_id: h.id.clone(),
                 note,
                 author_id: actor.user_id.clone(),
@@ -232,8 +253,8 @@ pub async fn add_evidence(
                 Ok(hazards::insert_evidence(conn, &row)?)
             })?;
             load_detail(conn, &ent, &id)
-        })
-    })
+        },
+    )
     .await
 }
 

@@ -138,6 +138,9 @@ where
     }
 }
 
+/// The backend type of [`DbConn`] (for boxed expressions).
+pub type Backend = <DbConn as diesel::Connection>::Backend;
+
 /// Whether the connection is PostgreSQL (for the few statements whose SQL differs).
 pub fn is_postgres(conn: &DbConn) -> bool {
     matches!(conn, DbConn::Postgresql(_))

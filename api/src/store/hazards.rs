@@ -1,10 +1,12 @@
 //! Rows of `hazards`, `hazard_plans`, `hazard_evidence`, `hazard_events` and `sweeps`.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use super::DbConn;
-use super::pagination::{Cursor, PageRequest};
+use super::pagination::{Cursor, PageRequest, Side, beyond};
 use super::schema::{areas, hazard_events, hazard_evidence, hazard_plans, hazards, sweeps};
 
 /// A hazard as stored.
@@ -211,16 +213,14 @@ pub fn list(
         q = q.filter(hazards::quarter.eq(v.clone()));
     }
     if let Some(today) = &f.overdue_on {
+        // The open-hazard test is a literal, not a bound parameter, so that SQLite can use the
+        // partial index `hazards_open_ledger` (a parameter never implies an index's WHERE).
         q = q
-            .filter(hazards::status.ne("closed"))
+            .filter(sql::<Bool>("hazards.status <> 'closed'"))
             .filter(hazards::deadline.lt(today.clone()));
     }
     if let Some(c) = &page.after {
-        q = q.filter(
-            hazards::created_at.lt(c.created_at).or(hazards::created_at
-                .eq(c.created_at)
-                .and(hazards::id.lt(c.id.clone()))),
-        );
+        q = q.filter(beyond("hazards", Side::Before, c));
     }
     q.order((hazards::created_at.desc(), hazards::id.desc()))
         .limit(page.limit + 1)
@@ -421,13 +421,36 @@ pub fn export_page(
         q = q.filter(hazards::level.eq(l.clone()));
     }
     if let Some(c) = after {
-        q = q.filter(
-            hazards::created_at.gt(c.created_at).or(hazards::created_at
-                .eq(c.created_at)
-                .and(hazards::id.gt(c.id.clone()))),
-        );
+        q = q.filter(beyond("hazards", Side::After, c));
     }
     q.order((hazards::created_at.asc(), hazards::id.asc()))
         .limit(limit)
+        .load(conn)
+}
+
+/// The current plan's measures of each of the given hazards that has one:
+/// `(hazard_id, measures)`.
+pub fn current_measures(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    hazard_plans::table
+        .inner_join(
+            hazards::table.on(hazards::id
+                .eq(hazard_plans::hazard_id)
+                .and(hazards::plan_version.eq(hazard_plans::version))),
+        )
+        .filter(hazard_plans::hazard_id.eq_any(ids))
+        .select((hazard_plans::hazard_id, hazard_plans::measures))
+        .load(conn)
+}
+
+/// Names of the given areas of one enterprise: `(area_id, name)`.
+pub fn area_names(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    areas::table
+        .filter(areas::enterprise_id.eq(enterprise_id))
+        .filter(areas::id.eq_any(ids))
+        .select((areas::id, areas::name))
         .load(conn)
 }

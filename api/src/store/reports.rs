@@ -186,8 +186,8 @@ pub fn photos_of(
         .load(conn)
 }
 
-/// One photo by id, whoever owns it; callers check the owner.
-pub fn photo(conn: &mut DbConn, id: &str) -> QueryResult<Option<PhotoRow>> {
+/// Finds a photo by id (whatever owns it).
+pub fn find_photo(conn: &mut DbConn, id: &str) -> QueryResult<Option<PhotoRow>> {
     photos::table
         .find(id)
         .select(PhotoRow::as_select())

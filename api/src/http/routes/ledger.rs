@@ -1,16 +1,19 @@
 //! Triage, the hazard ledger, rectification, sweeps and the criteria catalog.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 
 use crate::context::AppContext;
 use crate::error::AppError;
 use crate::http::extract::AuthUser;
+use crate::http::multipart::json_or_form;
+use crate::http::photo_answer::{PhotoQuery, jpeg};
 use crate::http::problem::Problem;
 use crate::services::criteria::{self, CreateCriterionRequest, CriteriaQuery, CriterionView};
 use crate::services::exports::{self, ExportQuery};
 use crate::services::hazards::{
     self, CreateHazardRequest, CreateSweepRequest, HazardDetail, HazardPage, HazardQuery, SweepView,
 };
+use crate::services::photos::MAX_ATTACHED;
 use crate::services::rectification::{self, EvidenceRequest, PlanRequest, VerifyRequest};
 use crate::services::triage::{self, TriageRequest, TriageView};
 
@@ -58,17 +61,65 @@ pub async fn find_hazard(
         .map(web::Json)
 }
 
-/// Record a hazard found in a quarterly sweep.
-#[utoipa::path(tag = "ledger", security(("bearer" = [])), request_body = CreateHazardRequest, responses(
-    (status = 201, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem)))]
+/// The multipart form of a sweep finding, for the OpenAPI document.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct HazardForm {
+    /// JSON, as the plain JSON body.
+    hazard: CreateHazardRequest,
+    /// 0–5 photos (JPEG, PNG or WebP), sanitised like a report's.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photo: Vec<Vec<u8>>,
+}
+
+/// The multipart form of rectification evidence, for the OpenAPI document.
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct EvidenceForm {
+    /// JSON, as the plain JSON body.
+    evidence: EvidenceRequest,
+    /// 0–5 photos (JPEG, PNG or WebP), sanitised like a report's.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photo: Vec<Vec<u8>>,
+}
+
+/// Record a hazard found in a quarterly sweep: JSON, or a multipart form with the JSON in part
+/// `hazard` and up to five `photo` parts.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])),
+    request_body(content(
+        (CreateHazardRequest = "application/json"),
+        (HazardForm = "multipart/form-data"))),
+    responses((status = 201, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem),
+              (status = 413, body = Problem), (status = 415, body = Problem)))]
 #[post("/hazards")]
 pub async fn create_hazard(
     ctx: web::Data<AppContext>,
     user: AuthUser,
-    body: web::Json<CreateHazardRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let view = hazards::create_hazard(&ctx, &user.0, body.into_inner()).await?;
+    let (body, photos) =
+        json_or_form::<CreateHazardRequest>(&ctx, &req, payload, "hazard", MAX_ATTACHED).await?;
+    let view = hazards::create_hazard(&ctx, &user.0, body, photos.photos).await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// A photo of a hazard found in a sweep or of its rectification evidence: the sanitised JPEG
+/// (`?size=thumb` for the thumbnail).
+#[utoipa::path(tag = "ledger", security(("bearer" = [])),
+    params(("id" = String, Path), ("photo_id" = String, Path), PhotoQuery),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = Problem)))]
+#[get("/hazards/{id}/photos/{photo_id}")]
+pub async fn find_hazard_photo(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+    q: web::Query<PhotoQuery>,
+) -> Result<HttpResponse, AppError> {
+    let variant = q.variant()?;
+    let (id, photo_id) = path.into_inner();
+    let bytes = hazards::photo(&ctx, &user.0, id, photo_id, variant).await?;
+    Ok(jpeg(bytes))
 }
 
 /// Set or revise the 五落实 plan (each call a new version).
@@ -87,18 +138,26 @@ pub async fn set_plan(
         .map(web::Json)
 }
 
-/// Submit rectification evidence.
-#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)), request_body = EvidenceRequest, responses(
-    (status = 200, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem),
-    (status = 404, body = Problem), (status = 409, body = Problem)))]
+/// Submit rectification evidence: JSON, or a multipart form with the JSON in part `evidence` and
+/// up to five `photo` parts.
+#[utoipa::path(tag = "ledger", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content(
+        (EvidenceRequest = "application/json"),
+        (EvidenceForm = "multipart/form-data"))),
+    responses((status = 200, body = HazardDetail), (status = 400, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem),
+              (status = 415, body = Problem)))]
 #[post("/hazards/{id}/evidence")]
 pub async fn add_evidence(
     ctx: web::Data<AppContext>,
     user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<EvidenceRequest>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<web::Json<HazardDetail>, AppError> {
-    rectification::add_evidence(&ctx, &user.0, id.into_inner(), body.into_inner())
+    let (body, photos) =
+        json_or_form::<EvidenceRequest>(&ctx, &req, payload, "evidence", MAX_ATTACHED).await?;
+    rectification::add_evidence(&ctx, &user.0, id.into_inner(), body, photos.photos)
         .await
         .map(web::Json)
 }

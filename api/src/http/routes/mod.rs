@@ -38,6 +38,7 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(ledger::list_hazards)
             .service(ledger::create_hazard)
             .service(ledger::find_hazard)
+            .service(ledger::find_hazard_photo)
             .service(ledger::set_plan)
             .service(ledger::add_evidence)
             .service(ledger::verify_hazard)

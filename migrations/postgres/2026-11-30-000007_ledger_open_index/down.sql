@@ -1,0 +1,2 @@
+DROP INDEX hazards_open_by_level;
+DROP INDEX hazards_open_ledger;
