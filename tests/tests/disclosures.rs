@@ -410,6 +410,28 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
         .await,
     );
 
+    // Evidence with a photo, so the hazard's photo route has something to show.
+    let evidence = reqwest::multipart::Form::new()
+        .text("evidence", json!({"note": "护栏已恢复"}).to_string())
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(qingling_tests::photos::jpeg(64, 48)),
+        );
+    let evidence = app
+        .post_form(
+            &format!("/api/v1/hazards/{hazard}/evidence"),
+            Some(&s.manager.token),
+            evidence,
+            None,
+        )
+        .await;
+    assert_eq!(evidence.status, StatusCode::OK, "{:?}", evidence.json);
+    let hazard_photo = evidence.json["evidence"][0]["photos"][0]["id"]
+        .as_str()
+        .expect("the evidence photo")
+        .to_owned();
+    keep("evidence", evidence);
+
     // A second report of the worker, rejected and appealed to the bureau.
     let r2 = confidential(&app, &s, &s.worker).await;
     keep(
@@ -466,6 +488,13 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
         .get(&format!("/api/v1/reports/{}", r.id), &s.manager.token)
         .await;
     let photo = detail.json["photos"][0]["id"].as_str().unwrap().to_owned();
+    let appealed_photo = app
+        .get(&format!("/api/v1/reports/{}", r2.id), &s.manager.token)
+        .await
+        .json["photos"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(detail.json["timeline"].as_array().unwrap().len() >= 2);
     assert!(!detail.json["messages"].as_array().unwrap().is_empty());
 
@@ -483,7 +512,17 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
     gets.sort();
     assert!(gets.len() >= 25, "{gets:?}");
     let fill = |template: &str| -> String {
-        let with_photo = template.replace("{photo_id}", &photo);
+        // Each photo route shows the photos of its own subject.
+        let photo = if template.starts_with("/api/v1/hazards/") {
+            &hazard_photo
+        } else if template.starts_with("/api/v1/bureau/escalations/") {
+            &appealed_photo
+        } else {
+            &photo
+        };
+        let with_photo = template
+            .replace("{photo_id}", photo)
+            .replace("{enterprise_id}", &s.enterprise_id);
         let id = [
             ("/enterprises/{id}", &s.enterprise_id),
             ("/reports/{id}", &r.id),
