@@ -34,6 +34,21 @@ pub fn backend() -> &'static str {
     }
 }
 
+/// The test server's URL with TLS turned off (unless the URL already says how), for a server on
+/// this machine. libpq negotiates TLS by default when the server offers it, and OpenSSL's
+/// clean-up at process exit can then race a pool thread still closing a TLS connection: a test
+/// binary whose tests all passed died with SIGSEGV that way. Plain connections have no such
+/// clean-up to race.
+pub fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
+}
+
 /// A database that exists for one test.
 #[derive(Debug)]
 pub enum TestDb {
@@ -53,6 +68,7 @@ impl TestDb {
     pub fn create(dir: &std::path::Path) -> (Self, DatabaseUrl) {
         match std::env::var(PG_ENV) {
             Ok(admin_url) if !admin_url.is_empty() => {
+                let admin_url = without_tls(&admin_url);
                 static N: AtomicU64 = AtomicU64::new(0);
                 let name = format!(
                     "qt_{}_{}_{}",
@@ -65,10 +81,11 @@ impl TestDb {
                 diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                     .execute(&mut conn)
                     .expect("create the test database");
-                let (base, _) = admin_url
+                let (path, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
+                let (base, _) = path
                     .rsplit_once('/')
                     .expect("QINGLING_TEST_DATABASE_URL must name a database");
-                let url = format!("{base}/{name}");
+                let url = format!("{base}/{name}?{query}");
                 (
                     TestDb::Postgres { admin_url, name },
                     DatabaseUrl::Postgres(url),
