@@ -391,10 +391,7 @@ fn report_subject(conn: &mut DbConn, report_id: &str) -> AppResult<Option<Report
             )
         })
         .collect();
-    let photo_ids = reports::photos_of(conn, "report", &r.id)?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let photo_ids = photo_ids(conn, "report", &r.id)?;
     Ok(Some(ReportSubject {
         criterion_codes: serde_json::from_str(&r.criterion_codes).unwrap_or_default(),
         created_at: time::to_rfc3339(r.created_at),
@@ -408,6 +405,14 @@ fn report_subject(conn: &mut DbConn, report_id: &str) -> AppResult<Option<Report
         timeline,
         photo_ids,
     }))
+}
+
+/// The ids of an owner's photos, in order: what the bureau fetches through the photo route.
+fn photo_ids(conn: &mut DbConn, owner_type: &str, owner_id: &str) -> AppResult<Vec<String>> {
+    Ok(reports::photos_of(conn, owner_type, owner_id)?
+        .into_iter()
+        .map(|p| p.id)
+        .collect())
 }
 
 fn hazard_subject(conn: &mut DbConn, hazard_id: &str) -> AppResult<Option<HazardSubject>> {
@@ -428,10 +433,7 @@ fn hazard_subject(conn: &mut DbConn, hazard_id: &str) -> AppResult<Option<Hazard
     let mut evidence = Vec::new();
     for e in hazards::evidence_of(conn, &h.id)? {
         evidence.push(EvidenceSubject {
-            photo_ids: reports::photos_of(conn, "evidence", &e.id)?
-                .into_iter()
-                .map(|p| p.id)
-                .collect(),
+            photo_ids: photo_ids(conn, "evidence", &e.id)?,
             note: e.note,
             created_at: time::to_rfc3339(e.created_at),
         });
@@ -449,10 +451,7 @@ fn hazard_subject(conn: &mut DbConn, hazard_id: &str) -> AppResult<Option<Hazard
             )
         })
         .collect();
-    let photo_ids = reports::photos_of(conn, "hazard", &h.id)?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let photo_ids = photo_ids(conn, "hazard", &h.id)?;
     Ok(Some(HazardSubject {
         hazard: hazard_view(h, &today()),
         plan,
