@@ -285,7 +285,18 @@ fn memory(paths: &[(&str, PathBuf)]) {
     }
 }
 
+/// Runs everything on a one-thread rayon pool: the server sanitises on its CPU pool (see
+/// `qingling_api::cpu_pool`), and under load every core is busy with a photo of its own, so the
+/// decoder's tasks run in place on the calling thread. That is the CPU per photo to compare.
 fn main() {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("one-thread pool")
+        .install(run);
+}
+
+fn run() {
     if let Some(path) = std::env::var_os("QINGLING_PHOTO_ONE_SHOT") {
         let bytes = std::fs::read(path).expect("read photo");
         if std::env::var("QINGLING_PHOTO_BASELINE").as_deref() != Ok("1") {

@@ -3,10 +3,8 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
-use tracing::Instrument;
-
 use crate::config::Settings;
+use crate::cpu_pool::CpuPool;
 use crate::error::{AppError, AppResult};
 use crate::http::metrics::Metrics;
 use crate::http::upload_budget::UploadBudget;
@@ -37,8 +35,8 @@ pub struct AppContext {
     pub vault: Arc<PhotoVault>,
     /// Size and pixel limits for uploaded photos.
     pub photo_limits: PhotoLimits,
-    /// Bounds CPU-heavy work (Argon2, image decoding) to the cores the machine has.
-    pub cpu_slots: Arc<Semaphore>,
+    /// Runs CPU-heavy work (Argon2, image decoding) on one thread per core.
+    pub cpu_pool: CpuPool,
     /// Room for upload bodies held in memory at once (see [`UploadBudget`]).
     pub uploads: UploadBudget,
     /// Prometheus metrics.
@@ -82,7 +80,7 @@ impl AppContext {
             phone_limits,
             vault,
             photo_limits,
-            cpu_slots: Arc::new(Semaphore::new(cores)),
+            cpu_pool: CpuPool::new(cores)?,
             uploads,
             metrics: Arc::new(Metrics::new()?),
         })
@@ -106,27 +104,14 @@ impl AppContext {
         .map_err(AppError::internal)?
     }
 
-    /// Runs CPU-heavy work on the blocking pool, at most one task per core at a time, so a burst
-    /// of logins or uploads queues instead of exhausting memory.
+    /// Runs CPU-heavy work on the CPU pool, at most one task per core at a time, so a burst of
+    /// logins or uploads queues instead of exhausting memory.
     pub async fn cpu<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce() -> AppResult<T> + Send + 'static,
     {
-        let _permit = self
-            .cpu_slots
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(AppError::internal)?;
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            f()
-        })
-        .instrument(tracing::Span::current())
-        .await
-        .map_err(AppError::internal)?
+        self.cpu_pool.run(f).await
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod config;
 pub mod context;
+pub mod cpu_pool;
 pub mod domain;
 pub mod error;
 pub mod http;
