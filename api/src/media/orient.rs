@@ -66,41 +66,73 @@ impl From<image::metadata::Orientation> for Orientation {
     }
 }
 
-/// Side of the square tiles the quarter turns walk in, so reads and writes both stay in cache.
+/// Side of the square tiles a quarter turn moves at a time: a tile of source rows is copied
+/// into a local block, turned there, and written out as rows, so both the source and the output
+/// are read and written a row segment at a time.
 const TILE: usize = 32;
 
-/// Returns the picture turned upright.
-pub(crate) fn apply(img: Rgb, o: Orientation) -> Rgb {
-    let (w, h) = (img.width as usize, img.height as usize);
-    // Which stored pixel lands at output (x, y). Each arm is its own closure, so `remap` is
-    // compiled once per orientation with the index arithmetic inlined into its loop.
-    match o {
-        Orientation::Normal => img,
-        Orientation::FlipHorizontal => remap(&img, false, |x, y| y * w + (w - 1 - x)),
-        Orientation::Rotate180 => remap(&img, false, |x, y| (h - 1 - y) * w + (w - 1 - x)),
-        Orientation::FlipVertical => remap(&img, false, |x, y| (h - 1 - y) * w + x),
-        Orientation::Transpose => remap(&img, true, |x, y| x * w + y),
-        Orientation::Rotate90 => remap(&img, true, |x, y| (h - 1 - x) * w + y),
-        Orientation::Transverse => remap(&img, true, |x, y| (h - 1 - x) * w + (w - 1 - y)),
-        Orientation::Rotate270 => remap(&img, true, |x, y| x * w + (w - 1 - y)),
-    }
-}
+type Px = [u8; 3];
 
-/// Builds the output pixel by pixel from `source(x, y)`, the index of the stored pixel, in
-/// square tiles so that a quarter turn reads the source a few cache lines at a time (measured:
-/// 9 ms for a 3-megapixel display copy, against 14 ms writing whole output rows in order).
-fn remap(img: &Rgb, swaps: bool, source: impl Fn(usize, usize) -> usize) -> Rgb {
+/// Returns the picture turned upright.
+///
+/// Every orientation is a mirror, or a transpose followed by a mirror of the result: the mirrors
+/// are row copies, the transpose goes through [`TILE`]-sized blocks (a quarter turn of a
+/// 3-megapixel display copy measured 4.6 ms this way, 5.0 ms pixel by pixel with a computed
+/// index, release build on the 2-core machine).
+pub(crate) fn apply(img: Rgb, o: Orientation) -> Rgb {
+    // (transpose, then mirror left-right, then mirror top-bottom)
+    let (transpose, flip_x, flip_y) = match o {
+        Orientation::Normal => return img,
+        Orientation::FlipHorizontal => (false, true, false),
+        Orientation::Rotate180 => (false, true, true),
+        Orientation::FlipVertical => (false, false, true),
+        Orientation::Transpose => (true, false, false),
+        Orientation::Rotate90 => (true, true, false),
+        Orientation::Transverse => (true, true, true),
+        Orientation::Rotate270 => (true, false, true),
+    };
     let (w, h) = (img.width as usize, img.height as usize);
-    let (ow, oh) = if swaps { (h, w) } else { (w, h) };
     let (src, _) = img.pixels.as_chunks::<3>();
-    let mut out = vec![[0u8; 3]; ow * oh];
-    for ty in (0..oh).step_by(TILE) {
-        for tx in (0..ow).step_by(TILE) {
-            let tx_end = (tx + TILE).min(ow);
-            for y in ty..(ty + TILE).min(oh) {
-                let row = &mut out[y * ow + tx..y * ow + tx_end];
-                for (px, x) in row.iter_mut().zip(tx..) {
-                    *px = src[source(x, y)];
+    let (ow, oh) = if transpose { (h, w) } else { (w, h) };
+    let mut out: Vec<Px> = vec![[0; 3]; ow * oh];
+    // Where output row `y`'s segment starting at column `x` with `len` pixels goes once the
+    // mirrors are applied; the caller reverses the segment when mirroring left-right.
+    let place = |x: usize, y: usize, len: usize| {
+        let row = if flip_y { oh - 1 - y } else { y };
+        let col = if flip_x { ow - x - len } else { x };
+        row * ow + col
+    };
+    let put = |out: &mut [Px], at: usize, seg: &[Px]| {
+        let dst = &mut out[at..at + seg.len()];
+        if flip_x {
+            for (d, s) in dst.iter_mut().zip(seg.iter().rev()) {
+                *d = *s;
+            }
+        } else {
+            dst.copy_from_slice(seg);
+        }
+    };
+    if !transpose {
+        for (y, row) in src.chunks_exact(w).enumerate() {
+            put(&mut out, place(0, y, w), row);
+        }
+    } else {
+        let mut block = [[[0u8; 3]; TILE]; TILE];
+        let mut line = [[0u8; 3]; TILE];
+        // Output (x, y) is source (row x, column y).
+        for x0 in (0..ow).step_by(TILE) {
+            let tw = TILE.min(ow - x0);
+            for y0 in (0..oh).step_by(TILE) {
+                let th = TILE.min(oh - y0);
+                for (i, b) in block.iter_mut().enumerate().take(tw) {
+                    let from = (x0 + i) * w + y0;
+                    b[..th].copy_from_slice(&src[from..from + th]);
+                }
+                for j in 0..th {
+                    for (i, l) in line.iter_mut().enumerate() {
+                        *l = block[i][j];
+                    }
+                    put(&mut out, place(x0, y0 + j, tw), &line[..tw]);
                 }
             }
         }
@@ -161,6 +193,51 @@ mod tests {
         assert_eq!(Orientation::from_exif(8), Orientation::Rotate270);
         assert_eq!(Orientation::from_exif(0), Orientation::Normal);
         assert_eq!(Orientation::from_exif(9), Orientation::Normal);
+    }
+
+    /// The definition, pixel by pixel: which stored pixel lands at output (x, y).
+    fn reference(img: &Rgb, o: Orientation) -> Rgb {
+        let (w, h) = (img.width as usize, img.height as usize);
+        let (ow, oh) = if o.swaps_sides() { (h, w) } else { (w, h) };
+        let source = |x: usize, y: usize| match o {
+            Orientation::Normal => y * w + x,
+            Orientation::FlipHorizontal => y * w + (w - 1 - x),
+            Orientation::Rotate180 => (h - 1 - y) * w + (w - 1 - x),
+            Orientation::FlipVertical => (h - 1 - y) * w + x,
+            Orientation::Transpose => x * w + y,
+            Orientation::Rotate90 => (h - 1 - x) * w + y,
+            Orientation::Transverse => (h - 1 - x) * w + (w - 1 - y),
+            Orientation::Rotate270 => x * w + (w - 1 - y),
+        };
+        let mut pixels = Vec::with_capacity(ow * oh * 3);
+        for y in 0..oh {
+            for x in 0..ow {
+                let i = source(x, y) * 3;
+                pixels.extend_from_slice(&img.pixels[i..i + 3]);
+            }
+        }
+        Rgb {
+            width: ow as u32,
+            height: oh as u32,
+            pixels,
+        }
+    }
+
+    #[test]
+    fn every_orientation_matches_the_definition_across_partial_tiles() {
+        // Sides that are not multiples of the tile, smaller than one tile, and one pixel.
+        for (w, h) in [(70usize, 45usize), (45, 70), (33, 1), (1, 33), (5, 3), (64, 32)] {
+            let img = Rgb {
+                width: w as u32,
+                height: h as u32,
+                pixels: (0..w * h)
+                    .flat_map(|i| [(i % 251) as u8, (i / 251) as u8, (i % 7) as u8])
+                    .collect(),
+            };
+            for o in (1..=8).map(Orientation::from_exif) {
+                assert_eq!(apply(img.clone(), o), reference(&img, o), "{w}x{h} {o:?}");
+            }
+        }
     }
 
     #[test]
