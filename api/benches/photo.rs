@@ -375,6 +375,15 @@ fn decoder_cpu(bytes: &[u8]) {
             d.set_scale(libjpeg_turbo_rs::ScalingFactor::try_new(1, 2).expect("scale"));
             black_box(d.decode_image().expect("decode"));
         });
+        time("zune-jpeg full scale (the image crate's decoder)", &|| {
+            black_box(
+                image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg)
+                    .expect("decode"),
+            );
+        });
+        time("whole sanitize", &|| {
+            black_box(sanitize(bytes, &PhotoLimits::default()).expect("sanitize"));
+        });
     }
     let mut total = StageTimes::default();
     for _ in 0..10 {

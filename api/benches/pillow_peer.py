@@ -5,7 +5,11 @@ DCT scaling to half size), Lanczos resize to the display copy (long edge at most
 thumbnail (long edge 320), both saved as JPEG quality 85. Prints one JSON line with the CPU time
 (time.process_time) per photo, after one warm-up run.
 
-    python3 pillow_peer.py PHOTO.jpg [ITERATIONS]
+With `--upright` it also turns the picture upright by its EXIF orientation (ImageOps.exif_transpose),
+as Qingling must: the same job, for a photo taken with the phone held upright (orientation 6).
+Without it, the peer is exactly as issue 4 describes it.
+
+    python3 pillow_peer.py PHOTO.jpg [ITERATIONS] [--upright]
 """
 
 import io
@@ -13,7 +17,7 @@ import json
 import sys
 import time
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 DISPLAY_EDGE = 2048
 THUMB_EDGE = 320
@@ -27,10 +31,12 @@ def fit(size, edge):
     return (max(1, round(w * scale)), max(1, round(h * scale)))
 
 
-def process(data):
+def process(data, upright):
     im = Image.open(io.BytesIO(data))
     w, h = im.size
     im.draft("RGB", (w // 2, h // 2))
+    if upright:
+        im = ImageOps.exif_transpose(im)
     im = im.convert("RGB")
     size = fit(im.size, DISPLAY_EDGE)
     display = im if size == im.size else im.resize(size, Image.LANCZOS)
@@ -43,20 +49,23 @@ def process(data):
 
 
 def main():
-    path = sys.argv[1]
-    iterations = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    args = [a for a in sys.argv[1:] if a != "--upright"]
+    upright = "--upright" in sys.argv
+    path = args[0]
+    iterations = int(args[1]) if len(args) > 1 else 10
     with open(path, "rb") as f:
         data = f.read()
-    process(data)  # warm-up
+    process(data, upright)  # warm-up
     start = time.process_time()
     for _ in range(iterations):
-        display, thumb, display_bytes = process(data)
+        display, thumb, display_bytes = process(data, upright)
     cpu = time.process_time() - start
     print(
         json.dumps(
             {
                 "pillow": Image.__version__,
                 "iterations": iterations,
+                "upright": upright,
                 "cpu_ms_per_photo": cpu * 1000 / iterations,
                 "display": display,
                 "thumb": thumb,

@@ -34,8 +34,8 @@ PHOTOS_PER_REPORT = 3
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def phone_photo(seed, path, orientation):
-    """A 12 MP photo-like JPEG: gradients, blocks and sensor noise, quality 92, with EXIF."""
+def phone_photo(seed, path, orientation, quality):
+    """A 12 MP photo-like JPEG: gradients, blocks and sensor noise, with EXIF."""
     rng = random.Random(seed)
     w, h = 4000, 3000
     small = Image.new("RGB", (80, 60))
@@ -57,7 +57,7 @@ def phone_photo(seed, path, orientation):
     exif[0x010F] = "Qingling Phone"  # Make
     exif[0x0110] = f"Load Model {seed}"  # Model
     exif[0x0112] = orientation  # 6: stored sideways, as phones held upright do
-    img.save(path, "JPEG", quality=92, subsampling=2, exif=exif.tobytes())
+    img.save(path, "JPEG", quality=quality, subsampling=2, exif=exif.tobytes())
 
 
 def multipart_body(intake_code, photos, n):
@@ -155,9 +155,9 @@ def wrk(base, work, seconds, connections, bodies):
     return out
 
 
-def pillow_ms(photo, iterations):
+def pillow_ms(photo, iterations, upright=False):
     out = subprocess.run(
-        [sys.executable, str(PEER), str(photo), str(iterations)],
+        [sys.executable, str(PEER), str(photo), str(iterations)] + (["--upright"] if upright else []),
         capture_output=True, text=True, check=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])["cpu_ms_per_photo"]
@@ -169,6 +169,10 @@ def main():
     ap.add_argument("--connections", type=int, default=4)
     ap.add_argument("--photos", type=int, default=12, help="distinct photos to rotate through")
     ap.add_argument("--orientation", type=int, default=6, help="EXIF orientation of the photos")
+    ap.add_argument(
+        "--quality", type=int, default=92,
+        help="JPEG quality of the photos: 92 gives ~5 MB, 97 ~7 MB (a full-detail phone photo)",
+    )
     args = ap.parse_args()
     if not BINARY.exists():
         sys.exit(f"build it first: cargo build --release --bin qingling ({BINARY})")
@@ -178,7 +182,7 @@ def main():
     photos = []
     for i in range(args.photos):
         p = work / f"photo{i}.jpg"
-        phone_photo(i, p, args.orientation)
+        phone_photo(i, p, args.orientation, args.quality)
         photos.append(p)
     sizes = [p.stat().st_size for p in photos]
     print(f"{len(photos)} photos 4000x3000, {min(sizes)/1e6:.1f}-{max(sizes)/1e6:.1f} MB")
@@ -246,6 +250,10 @@ def main():
         peer = pillow_ms(photos[0], 10)
         print(f"Pillow peer CPU per photo (same photo, same run): {peer:.1f} ms")
         print(f"ratio qingling/pillow = {per_photo/peer:.2f}")
+        if args.orientation != 1:
+            upright = pillow_ms(photos[0], 10, upright=True)
+            print(f"Pillow peer turning the photo upright too (ImageOps.exif_transpose): {upright:.1f} ms")
+            print(f"ratio qingling/pillow doing the same job = {per_photo/upright:.2f}")
 
         out = wrk(base, work, 30, 32, bodies)
         print("32 concurrent uploads, 30 s:")
