@@ -155,9 +155,11 @@ def wrk(base, work, seconds, connections, bodies):
     return out
 
 
-def pillow_ms(photo, iterations, upright=False):
+def pillow_ms(photos, iterations, upright=False):
+    """The peer's CPU per photo over the same photos the server was sent."""
     out = subprocess.run(
-        [sys.executable, str(PEER), str(photo), str(iterations)] + (["--upright"] if upright else []),
+        [sys.executable, str(PEER), *map(str, photos), str(iterations)]
+        + (["--upright"] if upright else []),
         capture_output=True, text=True, check=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])["cpu_ms_per_photo"]
@@ -234,6 +236,10 @@ def main():
 
         # Warm up (first connections, caches), then the measured run beside the peer.
         wrk(base, work, 5, 2, bodies)
+        # The peer runs just before and just after the load, and the two are averaged, so a
+        # change in what else the machine is doing weighs on both sides alike.
+        peer_before = pillow_ms(photos, 2)
+        upright_before = pillow_ms(photos, 2, upright=True) if args.orientation != 1 else 0
         db = data / "qingling.db"
         before_reports, _ = reports_stored(db)
         cpu0 = cpu_ms(server.pid)
@@ -247,11 +253,11 @@ def main():
         print(f"reports stored in the run: {done} in {elapsed:.1f} s = {done/elapsed:.2f} reports/s")
         per_photo = (cpu1 - cpu0) / (done * PHOTOS_PER_REPORT)
         print(f"server CPU per photo (HTTP, multipart, sanitise, encrypt, store): {per_photo:.1f} ms")
-        peer = pillow_ms(photos[0], 10)
-        print(f"Pillow peer CPU per photo (same photo, same run): {peer:.1f} ms")
+        peer = (peer_before + pillow_ms(photos, 2)) / 2
+        print(f"Pillow peer CPU per photo (the same photos, before and after the load): {peer:.1f} ms")
         print(f"ratio qingling/pillow = {per_photo/peer:.2f}")
         if args.orientation != 1:
-            upright = pillow_ms(photos[0], 10, upright=True)
+            upright = (upright_before + pillow_ms(photos, 2, upright=True)) / 2
             print(f"Pillow peer turning the photo upright too (ImageOps.exif_transpose): {upright:.1f} ms")
             print(f"ratio qingling/pillow doing the same job = {per_photo/upright:.2f}")
 
