@@ -226,7 +226,14 @@ mod tests {
     #[test]
     fn every_orientation_matches_the_definition_across_partial_tiles() {
         // Sides that are not multiples of the tile, smaller than one tile, and one pixel.
-        for (w, h) in [(70usize, 45usize), (45, 70), (33, 1), (1, 33), (5, 3), (64, 32)] {
+        for (w, h) in [
+            (70usize, 45usize),
+            (45, 70),
+            (33, 1),
+            (1, 33),
+            (5, 3),
+            (64, 32),
+        ] {
             let img = Rgb {
                 width: w as u32,
                 height: h as u32,
