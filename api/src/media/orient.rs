@@ -129,8 +129,8 @@ pub(crate) fn apply(img: Rgb, o: Orientation) -> Rgb {
                     b[..th].copy_from_slice(&src[from..from + th]);
                 }
                 for j in 0..th {
-                    for (i, l) in line.iter_mut().enumerate() {
-                        *l = block[i][j];
+                    for (l, source_row) in line.iter_mut().zip(&block) {
+                        *l = source_row[j];
                     }
                     put(&mut out, place(x0, y0 + j, tw), &line[..tw]);
                 }
