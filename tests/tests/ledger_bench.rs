@@ -430,6 +430,30 @@ fn export_query(c: &mut DbConn, ent: &str, deep: &Position) {
     for line in explain(c, &sql, &binds) {
         println!("   {line}");
     }
+    let backend_pid = if is_postgres(c) {
+        #[derive(QueryableByName)]
+        struct Pid {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            pid: i32,
+        }
+        let p: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .get_result(c)
+            .unwrap();
+        Some(p.pid.to_string())
+    } else {
+        None
+    };
+    let cpu = |who: &str| -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{who}/stat")).unwrap();
+        let f: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / 100.0
+    };
+    let (ours0, theirs0) = (cpu("thread-self"), backend_pid.as_deref().map(cpu));
     let t = Instant::now();
     let (mut after, mut n) = (None, 0usize);
     loop {
@@ -441,11 +465,22 @@ fn export_query(c: &mut DbConn, ent: &str, deep: &Position) {
         after = lines.last().map(|l| l.cursor());
     }
     let secs = t.elapsed().as_secs_f64();
+    let ours = cpu("thread-self") - ours0;
+    let theirs = backend_pid
+        .as_deref()
+        .map(|p| {
+            format!(
+                ", the PostgreSQL backend {:.2} s",
+                cpu(p) - theirs0.unwrap_or(0.0)
+            )
+        })
+        .unwrap_or_default();
     assert_eq!(n as i64, ROWS);
     println!(
         "   the store alone reads all {n} lines in pages of {EXPORT_PAGE}: {secs:.2} s = {:.0} rows/s",
         n as f64 / secs
     );
+    println!("   CPU time: this thread {ours:.2} s{theirs}");
 }
 
 /// A quarter in the middle of the filled range.

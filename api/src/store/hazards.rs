@@ -433,7 +433,6 @@ pub fn export_page(
                 .and(hazard_plans::version.eq(hazards::plan_version))),
         )
         .filter(hazards::enterprise_id.eq(r.enterprise_id.clone()))
-        .filter(hazards::created_at.ge(r.from))
         .filter(hazards::created_at.lt(r.to))
         .select((
             hazards::id,
@@ -454,9 +453,14 @@ pub fn export_page(
     if let Some(l) = &r.level {
         q = q.filter(hazards::level.eq(l.clone()));
     }
-    if let Some(c) = after {
-        q = q.filter(beyond("hazards", Side::After, c));
-    }
+    // One lower bound only: the range's start on the first page, the cursor (which lies past
+    // it) after. Given both, SQLite may seek on `created_at >= from` and walk every row up to
+    // the cursor — it did, on a database whose statistics came from another SQLite version,
+    // and a million-row export crawled at 40 000 rows/s, each page slower than the last.
+    q = match after {
+        Some(c) => q.filter(beyond("hazards", Side::After, c)),
+        None => q.filter(hazards::created_at.ge(r.from)),
+    };
     q.order((hazards::created_at.asc(), hazards::id.asc()))
         .limit(limit)
         .load(conn)

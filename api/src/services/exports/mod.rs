@@ -29,7 +29,8 @@ use crate::services::hazards::quarter;
 use crate::services::ledger_common::{date, staff_enterprise};
 use crate::store::hazards::{self, ExportRange, LedgerLine};
 
-/// Rows fetched per database round trip.
+/// Rows fetched per database round trip. 5000 was no faster on either backend (a round trip
+/// costs well under a millisecond beside the 2000 rows it brings) and holds more in memory.
 const PAGE: i64 = 2000;
 
 /// Pages the reader may be ahead of the writer (each a [`PAGE`] of lines, a few hundred bytes
