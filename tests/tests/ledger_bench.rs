@@ -30,13 +30,15 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 use qingling_api::services::hazards::today;
 use qingling_api::store::conn::{DbConn, is_postgres};
-use qingling_api::store::hazards::{self, HazardFilter};
+use qingling_api::store::hazards::{self, ExportRange, HazardFilter};
 use qingling_api::store::pagination::{Cursor, PageRequest};
 use qingling_tests::{TestApp, spawn_app_with};
 use serde_json::json;
 
 const ROWS: i64 = 1_000_000;
 const AREAS: usize = 8;
+/// The page size the exports use.
+const EXPORT_PAGE: i64 = 2000;
 
 #[derive(QueryableByName)]
 struct SqlitePlan {
@@ -391,6 +393,7 @@ async fn the_ledger_at_a_million_hazards() {
                      500k deep ({dn} rows): median {dmed:?}, p90 {dp90:?}"
                 );
             }
+            export_query(c, &ent, &deep);
             Ok(())
         })
         .await
@@ -398,6 +401,86 @@ async fn the_ledger_at_a_million_hazards() {
 
     export(&app, &site.manager, "csv").await;
     export(&app, &site.manager, "xlsx").await;
+}
+
+/// The export's page query: its plan half a million rows deep, and how fast the store alone
+/// reads the whole ledger through it (what the exports cannot go faster than, but for overlap).
+fn export_query(c: &mut DbConn, ent: &str, deep: &Position) {
+    let backend = if is_postgres(c) { "postgres" } else { "sqlite" };
+    let range = ExportRange {
+        enterprise_id: ent.to_owned(),
+        from: chrono::NaiveDate::from_ymd_opt(2019, 12, 31)
+            .unwrap()
+            .and_hms_opt(16, 0, 0)
+            .unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2029, 12, 31)
+            .unwrap()
+            .and_hms_opt(16, 0, 0)
+            .unwrap(),
+        level: None,
+    };
+    let cursor = Cursor {
+        created_at: deep.created_at,
+        id: deep.id.clone(),
+    };
+    let (sql, binds) = captured_sql(c, |c| {
+        hazards::export_page(c, &range, Some(&cursor), EXPORT_PAGE).unwrap();
+    });
+    println!("\n== {backend}: export page, 500k deep\n{sql}\n   binds: {binds:?}");
+    for line in explain(c, &sql, &binds) {
+        println!("   {line}");
+    }
+    let backend_pid = if is_postgres(c) {
+        #[derive(QueryableByName)]
+        struct Pid {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            pid: i32,
+        }
+        let p: Pid = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .get_result(c)
+            .unwrap();
+        Some(p.pid.to_string())
+    } else {
+        None
+    };
+    let cpu = |who: &str| -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{who}/stat")).unwrap();
+        let f: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        (f[11].parse::<f64>().unwrap() + f[12].parse::<f64>().unwrap()) / 100.0
+    };
+    let (ours0, theirs0) = (cpu("thread-self"), backend_pid.as_deref().map(cpu));
+    let t = Instant::now();
+    let (mut after, mut n) = (None, 0usize);
+    loop {
+        let lines = hazards::export_page(c, &range, after.as_ref(), EXPORT_PAGE).unwrap();
+        n += lines.len();
+        if (lines.len() as i64) < EXPORT_PAGE {
+            break;
+        }
+        after = lines.last().map(|l| l.cursor());
+    }
+    let secs = t.elapsed().as_secs_f64();
+    let ours = cpu("thread-self") - ours0;
+    let theirs = backend_pid
+        .as_deref()
+        .map(|p| {
+            format!(
+                ", the PostgreSQL backend {:.2} s",
+                cpu(p) - theirs0.unwrap_or(0.0)
+            )
+        })
+        .unwrap_or_default();
+    assert_eq!(n as i64, ROWS);
+    println!(
+        "   the store alone reads all {n} lines in pages of {EXPORT_PAGE}: {secs:.2} s = {:.0} rows/s",
+        n as f64 / secs
+    );
+    println!("   CPU time: this thread {ours:.2} s{theirs}");
 }
 
 /// A quarter in the middle of the filled range.

@@ -35,17 +35,44 @@ pub fn escape_cell(s: &str) -> Cow<'_, str> {
 
 /// Integer fen as yuan with two decimals (`1250000` → `12500.00`), without floating point.
 pub fn fen_to_yuan(fen: i64) -> String {
+    let mut s = String::with_capacity(24);
+    push_yuan(&mut s, fen);
+    s
+}
+
+/// [`fen_to_yuan`] appended to `out`, for exports that reuse one buffer for a million cells.
+pub fn push_yuan(out: &mut String, fen: i64) {
+    use std::fmt::Write as _;
     let sign = if fen < 0 { "-" } else { "" };
     let abs = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    // Writing into a String cannot fail.
+    let _ = write!(out, "{sign}{}.{:02}", abs / 100, abs % 100);
 }
 
 /// A stored UTC instant as Beijing time (`2026-11-30 21:05`), how the ledger's readers count
 /// (China has one zone, UTC+8, and no daylight saving).
 pub fn beijing(t: NaiveDateTime) -> String {
-    (t + TimeDelta::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    let mut s = String::with_capacity(16);
+    push_beijing(&mut s, t);
+    s
+}
+
+/// [`beijing`] appended to `out`, without chrono's format-string interpreter (an export formats
+/// two of these per row).
+pub fn push_beijing(out: &mut String, t: NaiveDateTime) {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write as _;
+    let b = t + TimeDelta::hours(8);
+    // Writing into a String cannot fail.
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        b.year(),
+        b.month(),
+        b.day(),
+        b.hour(),
+        b.minute()
+    );
 }
 
 /// The Beijing calendar day of a stored UTC instant (quarters and export ranges count in these).
@@ -99,5 +126,9 @@ mod tests {
             .and_hms_opt(17, 30, 0)
             .unwrap();
         assert_eq!(beijing(t), "2027-01-01 01:30");
+        let mut s = String::from("x");
+        push_beijing(&mut s, t);
+        push_yuan(&mut s, -5);
+        assert_eq!(s, "x2027-01-01 01:30-0.05");
     }
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::pagination::{Cursor, PageRequest};
+use super::pagination::{Cursor, PageRequest, Side, beyond};
 use super::schema::outbox;
 
 /// An outbox entry.
@@ -107,11 +107,7 @@ pub fn dead(conn: &mut DbConn, page: &PageRequest) -> QueryResult<Vec<OutboxRow>
         .select(OutboxRow::as_select())
         .into_boxed();
     if let Some(c) = &page.after {
-        q = q.filter(
-            outbox::created_at.lt(c.created_at).or(outbox::created_at
-                .eq(c.created_at)
-                .and(outbox::id.lt(c.id.clone()))),
-        );
+        q = q.filter(beyond("outbox", Side::Before, c));
     }
     q.order((outbox::created_at.desc(), outbox::id.desc()))
         .limit(page.limit + 1)

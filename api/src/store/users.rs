@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::pagination::{Cursor, PageRequest};
+use super::pagination::{Cursor, PageRequest, Side, beyond};
 use super::schema::{refresh_tokens, users};
 
 /// A user as stored. Personal details are sealed in `personal_sealed`.
@@ -78,11 +78,7 @@ pub fn list(
         q = q.filter(users::enterprise_id.eq(e.to_owned()));
     }
     if let Some(c) = &page.after {
-        q = q.filter(
-            users::created_at.lt(c.created_at).or(users::created_at
-                .eq(c.created_at)
-                .and(users::id.lt(c.id.clone()))),
-        );
+        q = q.filter(beyond("users", Side::Before, c));
     }
     q.order((users::created_at.desc(), users::id.desc()))
         .limit(page.limit + 1)
