@@ -37,6 +37,9 @@ pub struct AppContext {
     pub photo_limits: PhotoLimits,
     /// Runs CPU-heavy work (Argon2, image decoding) on one thread per core.
     pub cpu_pool: CpuPool,
+    /// Ledger exports reading at once: each holds a database connection from its first page to
+    /// its last, so they get at most a quarter of the pool (and at least one).
+    pub export_slots: Arc<tokio::sync::Semaphore>,
     /// Room for upload bodies held in memory at once (see [`UploadBudget`]).
     pub uploads: UploadBudget,
     /// Prometheus metrics.
@@ -70,6 +73,9 @@ impl AppContext {
         ));
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let photo_limits = PhotoLimits::default();
+        let export_slots = Arc::new(tokio::sync::Semaphore::new(export_slots(
+            settings.pool_size,
+        )));
         let uploads = UploadBudget::new(settings.upload_memory, max_submission_body(&photo_limits));
         Ok(Self {
             settings: Arc::new(settings),
@@ -81,6 +87,7 @@ impl AppContext {
             vault,
             photo_limits,
             cpu_pool: CpuPool::new(cores)?,
+            export_slots,
             uploads,
             metrics: Arc::new(Metrics::new()?),
         })
@@ -115,9 +122,27 @@ impl AppContext {
     }
 }
 
+/// How many ledger exports may read at once with a pool of `pool_size` connections.
+fn export_slots(pool_size: u32) -> usize {
+    usize::try_from(pool_size / 4).unwrap_or(1).max(1)
+}
+
 /// The largest multipart body a report submission may be: five photos at the size limit, plus
 /// a megabyte for the `report` JSON part and the part headers.
 fn max_submission_body(limits: &PhotoLimits) -> u64 {
     let photos = u64::try_from(MAX_PHOTOS * limits.max_bytes).unwrap_or(u64::MAX);
     photos.saturating_add(1024 * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::export_slots;
+
+    #[test]
+    fn exports_get_a_quarter_of_the_pool_and_never_none() {
+        assert_eq!(export_slots(10), 2);
+        assert_eq!(export_slots(40), 10);
+        assert_eq!(export_slots(3), 1);
+        assert_eq!(export_slots(1), 1);
+    }
 }

@@ -106,10 +106,16 @@ struct Page {
 fn read_ahead(ctx: &AppContext, parts: Vec<ExportRange>) -> mpsc::Receiver<AppResult<Page>> {
     let (tx, rx) = mpsc::channel::<AppResult<Page>>(AHEAD);
     let pool = ctx.pool.clone();
+    let slots = ctx.export_slots.clone();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
         let run = || -> AppResult<()> {
+            // An export holds its connection from first page to last; waiting here for a slot
+            // keeps a handful of simultaneous exports from taking the whole pool.
+            let _slot = tokio::runtime::Handle::current()
+                .block_on(slots.acquire_owned())
+                .map_err(AppError::internal)?;
             let mut conn = pool.get()?;
             for (part, range) in parts.iter().enumerate() {
                 let mut after = None;

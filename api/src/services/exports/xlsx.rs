@@ -345,9 +345,16 @@ pub fn xlsx_stream(
         };
         let written = write_workbook(&mut pages, out)
             .and_then(|mut out| out.flush().map_err(AppError::internal));
-        if let Err(e) = written {
-            tracing::error!(error = ?e, "ledger export failed");
-            let _ = err_tx.blocking_send(Err(e));
+        match written {
+            Ok(_) => {}
+            // Nobody reads the body any more: the client hung up, which is not a failure.
+            Err(_) if err_tx.is_closed() => {
+                tracing::debug!("ledger export stopped: the client went away");
+            }
+            Err(e) => {
+                tracing::error!(error = ?e, "ledger export failed");
+                let _ = err_tx.blocking_send(Err(e));
+            }
         }
     });
     futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (b, rx)) })
