@@ -235,7 +235,7 @@ const roleName = (r) => (r ? t(`role_${r}`) : '');
 const statusText = (s) => t(`status_${s}`);
 const hazardText = (s) => t(`hz_${s}`);
 
-function sendBox(label, id, send) {
+function sendBox(label, id, send, button = t('message_send')) {
   const text = h('textarea', { id, rows: '3', maxlength: '2000', 'aria-label': label });
   const note = h('p', { class: 'note', role: 'status' });
   return h('form', { class: 'stack', onsubmit: async (e) => {
@@ -244,7 +244,7 @@ function sendBox(label, id, send) {
     const msg = await send(text.value.trim());
     note.textContent = msg || t('message_sent');
     if (!msg) text.value = '';
-  } }, h('span', { class: 'label' }, label), text, h('button', { type: 'submit', class: 'big secondary' }, t('message_send')), note);
+  } }, h('span', { class: 'label' }, label), text, h('button', { type: 'submit', class: 'big secondary' }, button), note);
 }
 
 export function followup(app, f, who) {
@@ -270,7 +270,7 @@ export function followup(app, f, who) {
       ] : h('p', {}, t('plan_none')),
       p.closed_at ? h('p', { id: 'closed-at' }, t('closed_at', { d: when(p.closed_at) })) : null,
       p.evidence.length ? [h('h3', {}, t('evidence')), p.evidence.map((e) => h('p', {}, e.note)), evidence] : null,
-      h('h3', {}, t('timeline')),
+      h('h3', {}, t('hz_timeline')),
       h('ol', { class: 'timeline' }, p.steps.map((st) => h('li', {}, `${when(st.at)} · ${roleName(st.by)} · ${st.to_status ? hazardText(st.to_status) : st.kind}`)))) : null,
     h('div', { class: 'panel' },
       h('h3', {}, t('timeline')),
@@ -281,7 +281,7 @@ export function followup(app, f, who) {
       h('p', {}, t('reward_amount', { yuan: (reward.amount_fen / 100).toFixed(2) })),
       h('p', {}, t(`reward_${reward.status}`)),
       reward.payout_claimed ? h('p', {}, t('reward_claimed')) : null,
-      reward.claimable && 'code' in who ? sendBox(t('reward_claim'), 'payout', (v) => app.followupAction(who, 'claim', v)) : null) : null,
+      reward.claimable && 'code' in who ? sendBox(t('reward_claim'), 'payout', (v) => app.followupAction(who, 'claim', v), t('reward_claim_go')) : null) : null,
     h('div', { class: 'panel' },
       h('h3', {}, t('messages')),
       h('ul', { class: 'messages', id: 'messages' }, f.messages.map((m) => h('li', { class: `from-${m.sender}` },
@@ -291,7 +291,7 @@ export function followup(app, f, who) {
     appealed ? null : h('details', { class: 'panel' },
       h('summary', {}, t('appeal')),
       h('p', {}, t('appeal_text')),
-      sendBox(t('appeal_reason'), 'appeal-reason', (v) => app.followupAction(who, 'appeal', v))),
+      sendBox(t('appeal_reason'), 'appeal-reason', (v) => app.followupAction(who, 'appeal', v), t('appeal_go'))),
     h('div', { class: 'panel' },
       h('h3', {}, t('disclosures')),
       f.disclosures.length ? h('ul', { class: 'list' }, f.disclosures.map((d) => h('li', {},
