@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod reports;
 pub mod rewards;
 pub mod schema;
+pub mod sessions;
 pub mod time;
 pub mod users;
 
