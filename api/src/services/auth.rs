@@ -136,13 +136,15 @@ fn issue_pair(
     })
 }
 
-/// Logs a user in. Unknown user, wrong password and inactive account answer alike, after the
-/// same Argon2 work; attempts are limited per account and per client.
-pub async fn login(
+/// Checks a username and password: the one credential check behind the API's login and the
+/// console's sign-in. Unknown user, wrong password and inactive account answer alike
+/// (`invalid_credentials`), after the same Argon2 work; attempts are limited per account and
+/// per client (`rate_limited`).
+pub async fn authenticate(
     ctx: &AppContext,
     req: LoginRequest,
     client: Option<IpAddr>,
-) -> AppResult<TokenPair> {
+) -> AppResult<UserRow> {
     let username = req.username.trim().to_ascii_lowercase();
     if !ctx.login_limits.allow(&username, client) {
         return Err(AppError::new(ErrorCode::RateLimited));
@@ -164,10 +166,19 @@ pub async fn login(
             })
         })
         .await?;
-    let Some(user) = user.filter(|u| u.active) else {
+    user.filter(|u| u.active).ok_or_else(|| {
         tracing::info!("login failed");
-        return Err(AppError::new(ErrorCode::InvalidCredentials));
-    };
+        AppError::new(ErrorCode::InvalidCredentials)
+    })
+}
+
+/// Logs a user in (see [`authenticate`]) and issues a token pair.
+pub async fn login(
+    ctx: &AppContext,
+    req: LoginRequest,
+    client: Option<IpAddr>,
+) -> AppResult<TokenPair> {
+    let user = authenticate(ctx, req, client).await?;
     let actor = actor_of(&user)?;
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {

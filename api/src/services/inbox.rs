@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::media::vault::Variant;
 use crate::services::followup::{self, MessageBody, MessageView};
 use crate::services::{photos, staff_times};
-use crate::store::pagination::{Cursor, PageRequest};
+use crate::store::pagination::{Cursor, PageRequest, Side, beyond};
 use crate::store::reports::{self, PhotoRow, ReportRow};
 use crate::store::schema::reports as r;
 use crate::store::{DbConn, time};
@@ -73,6 +73,9 @@ pub struct InboxItem {
     pub created_at: String,
     /// Waiting time against the triage deadline.
     pub waiting: Waiting,
+    /// The first photo, for a thumbnail (`GET /api/v1/reports/{id}/photos/{photo_id}?size=thumb`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_photo_id: Option<String>,
 }
 
 /// A page of the inbox.
@@ -200,6 +203,7 @@ fn item(ctx: &AppContext, row: &ReportRow) -> InboxItem {
         mode: row.mode.clone(),
         created_at: staff_times::reporter_made_rfc3339(row.created_at),
         waiting: waiting(ctx, row),
+        thumbnail_photo_id: None,
     }
 }
 
@@ -257,30 +261,42 @@ pub async fn list(ctx: &AppContext, actor: &Actor, q: InboxQuery) -> AppResult<I
             // The cursor names the last report shown, never its time: the position is read
             // back here, so a crafted cursor cannot search for a report's precise time.
             if let Some(c) = &p2.after {
-                let (at, id) = reports::find(conn, &c.id)?
+                let position = reports::find(conn, &c.id)?
                     .filter(|r| r.enterprise_id == enterprise)
-                    .map(|r| (r.created_at, r.id))
+                    .map(|r| r.cursor())
                     .ok_or_else(|| {
                         AppError::invalid("cursor", "分页游标无效", "cursor is not valid")
                     })?;
-                query = query.filter(
-                    r::created_at
-                        .lt(at)
-                        .or(r::created_at.eq(at).and(r::id.lt(id))),
-                );
+                // A row value, as the hazard list has: one index seek however deep the page.
+                query = query.filter(beyond("reports", Side::Before, &position));
             }
-            Ok(query
+            let rows: Vec<ReportRow> = query
                 .order((r::created_at.desc(), r::id.desc()))
                 .limit(p2.limit + 1)
-                .load(conn)?)
+                .load(conn)?;
+            let ids: Vec<String> = rows
+                .iter()
+                .take(p2.limit as usize)
+                .map(|r| r.id.clone())
+                .collect();
+            let thumbs = reports::first_photos(conn, &ids)?;
+            Ok((rows, thumbs))
         })
         .await?;
+    let (rows, thumbs) = rows;
     let (rows, next_cursor) = page.finish(rows, |r| Cursor {
         created_at: chrono::DateTime::UNIX_EPOCH.naive_utc(),
         id: r.id.clone(),
     });
+    let thumbs: std::collections::HashMap<String, String> = thumbs.into_iter().collect();
     Ok(InboxPage {
-        items: rows.iter().map(|row| item(ctx, row)).collect(),
+        items: rows
+            .iter()
+            .map(|row| InboxItem {
+                thumbnail_photo_id: thumbs.get(&row.id).cloned(),
+                ..item(ctx, row)
+            })
+            .collect(),
         next_cursor,
     })
 }

@@ -401,7 +401,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    console_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
+diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(login_days -> users (user_id));
 diesel::joinable!(activation_codes -> users (user_id));
@@ -455,4 +466,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reward_policies,
     rewards,
     disclosures,
+    console_sessions,
 );
