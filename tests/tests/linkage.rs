@@ -52,7 +52,11 @@ impl Normaliser {
             Value::Object(o) => Value::Object(
                 o.iter()
                     .filter(|(k, _)| k.as_str() != "request_id")
-                    .map(|(k, x)| (k.clone(), self.value(x)))
+                    .map(|(k, x)| match k.as_str() {
+                        // A duration up to a staff action: when the test ran, like a time.
+                        "waited_seconds" => (k.clone(), json!("DURATION")),
+                        _ => (k.clone(), self.value(x)),
+                    })
                     .collect(),
             ),
             other => other.clone(),

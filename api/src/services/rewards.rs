@@ -38,14 +38,18 @@ use crate::store::{DbConn, time, write_tx};
 #[serde(deny_unknown_fields)]
 pub struct RewardPolicyRequest {
     /// Reward for a general hazard, fen.
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub general_fen: i64,
     /// Reward for a major hazard, fen (not less than `general_fen`).
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub major_fen: i64,
     /// Rewards strictly above this need a principal's approval, fen.
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub principal_threshold_fen: i64,
     /// Most paid to one confidential reporter per calendar month (China Standard Time), fen: at
     /// least three times `major_fen` (422 `reward_cap_too_low` otherwise). A payment over it is
     /// held until a later month, never cut.
+    #[schema(minimum = 1, maximum = 100_000_000)]
     pub monthly_cap_fen: i64,
     /// Whether a duplicate report of an already rewarded hazard is rewarded too (default false).
     #[serde(default)]
@@ -158,10 +162,12 @@ pub struct RewardQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustRequest {
-    /// New amount, fen: at least 1, at most the policy's standard for the level and what the
-    /// monthly cap leaves.
+    /// New amount, fen: at least 1, at most the policy's standard for the reward's level (never
+    /// anything that depends on the reporter's other rewards).
+    #[schema(minimum = 1, maximum = 100_000_000)]
     pub amount_fen: i64,
     /// Why (required).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -170,6 +176,7 @@ pub struct AdjustRequest {
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     /// Why (required; the reporter sees it).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -178,6 +185,7 @@ pub struct RejectRequest {
 #[serde(deny_unknown_fields)]
 pub struct PaidRequest {
     /// Payout reference (payroll slip, transfer number).
+    #[schema(min_length = 1, max_length = 128, pattern = r"\S")]
     pub reference: String,
 }
 
