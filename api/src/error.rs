@@ -58,6 +58,12 @@ pub enum ErrorCode {
     PrincipalApprovalRequired,
     /// An approved disclosure is shown once; it has been opened already.
     DisclosureAlreadyOpened,
+    /// A reward policy's monthly cap is below three major rewards, so the cap could tell staff
+    /// that two rewards went to one reporter.
+    RewardCapTooLow,
+    /// The reward policy holds this payment until a later month (the reporter's monthly cap);
+    /// nothing was paid. The answer names no amount.
+    RewardHeld,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -91,6 +97,8 @@ impl ErrorCode {
         Self::SeparationOfDuties,
         Self::PrincipalApprovalRequired,
         Self::DisclosureAlreadyOpened,
+        Self::RewardCapTooLow,
+        Self::RewardHeld,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -122,6 +130,8 @@ impl ErrorCode {
             Self::SeparationOfDuties => "separation_of_duties",
             Self::PrincipalApprovalRequired => "principal_approval_required",
             Self::DisclosureAlreadyOpened => "disclosure_already_opened",
+            Self::RewardCapTooLow => "reward_cap_too_low",
+            Self::RewardHeld => "reward_held",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -141,11 +151,12 @@ impl ErrorCode {
             Self::AlreadyExists
             | Self::TransitionNotAllowed
             | Self::IdempotencyInProgress
-            | Self::VerifierIsResponsible => 409,
+            | Self::VerifierIsResponsible
+            | Self::RewardHeld => 409,
             Self::DisclosureAlreadyOpened => 410,
             Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
             Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
-            Self::PhotoUnreadable => 422,
+            Self::PhotoUnreadable | Self::RewardCapTooLow => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -205,6 +216,14 @@ impl ErrorCode {
             Self::DisclosureAlreadyOpened => (
                 "该身份披露已查看过，不能再次查看",
                 "This disclosure has already been opened and is shown only once",
+            ),
+            Self::RewardCapTooLow => (
+                "每月奖励上限不得低于三笔重大隐患奖励",
+                "The monthly cap must be at least three major-hazard rewards",
+            ),
+            Self::RewardHeld => (
+                "按奖励制度，该奖励本月暂缓发放",
+                "The reward policy holds this payment for this month",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),

@@ -252,7 +252,20 @@ pub fn reporter_timeline(events: Vec<ReportEventRow>) -> Vec<TimelineEntry> {
         .collect()
 }
 
-/// Messages as both sides see them (staff authors are not named).
+/// Messages as staff and the bureau see them: as [`message_views`], with the reporter's own
+/// messages at the hour only (`services::staff_times`).
+pub fn staff_message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
+    rows.into_iter()
+        .map(|m| MessageView {
+            created_at: crate::services::staff_times::message_time(m.created_at, &m.sender),
+            sender: m.sender,
+            recipient: m.recipient,
+            body: m.body,
+        })
+        .collect()
+}
+
+/// Messages as the reporter sees them (staff authors are not named).
 pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
     rows.into_iter()
         .map(|m| MessageView {

@@ -359,6 +359,17 @@ diesel::table! {
         reporter_index -> Nullable<Text>,
         month -> Text,
         updated_at -> Timestamp,
+        held_until -> Nullable<Text>,
+        payout_opened_at -> Nullable<Timestamp>,
+        payout_opened_role -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    login_days (user_id, day) {
+        user_id -> Text,
+        day -> Text,
+        logins -> BigInt,
     }
 }
 
@@ -379,6 +390,7 @@ diesel::table! {
 
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(login_days -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
 diesel::joinable!(reports -> areas (area_id));
 diesel::joinable!(report_events -> reports (report_id));
@@ -404,6 +416,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     areas,
     users,
     refresh_tokens,
+    login_days,
     audit_events,
     audit_head,
     reports,
