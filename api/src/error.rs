@@ -64,6 +64,16 @@ pub enum ErrorCode {
     /// The reward policy holds this payment until a later month (the reporter's monthly cap);
     /// nothing was paid. The answer names no amount.
     RewardHeld,
+    /// An admin reset the password: the user must choose a new one before doing anything else.
+    PasswordChangeRequired,
+    /// The current password given to change it is wrong.
+    CurrentPasswordWrong,
+    /// The platform would be left without an active admin.
+    LastAdmin,
+    /// The activation code is unknown, already used or expired (the same answer for each).
+    InvalidActivationCode,
+    /// A bulk import has bad rows; nothing was imported.
+    ImportRejected,
     /// Something went wrong on our side.
     Internal,
     /// The database is not reachable.
@@ -99,6 +109,11 @@ impl ErrorCode {
         Self::DisclosureAlreadyOpened,
         Self::RewardCapTooLow,
         Self::RewardHeld,
+        Self::PasswordChangeRequired,
+        Self::CurrentPasswordWrong,
+        Self::LastAdmin,
+        Self::InvalidActivationCode,
+        Self::ImportRejected,
         Self::Internal,
         Self::Unavailable,
     ];
@@ -132,6 +147,11 @@ impl ErrorCode {
             Self::DisclosureAlreadyOpened => "disclosure_already_opened",
             Self::RewardCapTooLow => "reward_cap_too_low",
             Self::RewardHeld => "reward_held",
+            Self::PasswordChangeRequired => "password_change_required",
+            Self::CurrentPasswordWrong => "current_password_wrong",
+            Self::LastAdmin => "last_admin",
+            Self::InvalidActivationCode => "invalid_activation_code",
+            Self::ImportRejected => "import_rejected",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
         }
@@ -143,9 +163,14 @@ impl ErrorCode {
             Self::ValidationFailed
             | Self::MalformedJson
             | Self::PhotoCount
-            | Self::BadMultipart => 400,
+            | Self::BadMultipart
+            | Self::InvalidActivationCode => 400,
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidRefreshToken => 401,
-            Self::Forbidden | Self::SeparationOfDuties | Self::PrincipalApprovalRequired => 403,
+            Self::Forbidden
+            | Self::SeparationOfDuties
+            | Self::PrincipalApprovalRequired
+            | Self::PasswordChangeRequired
+            | Self::CurrentPasswordWrong => 403,
             Self::NotFound | Self::RouteNotFound => 404,
             Self::MethodNotAllowed => 405,
             Self::AlreadyExists
@@ -157,6 +182,11 @@ impl ErrorCode {
             Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
             Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
             Self::PhotoUnreadable | Self::RewardCapTooLow => 422,
+            | Self::LastAdmin => 409,
+            Self::DisclosureAlreadyOpened => 410,
+            Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
+            Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
+            Self::PhotoUnreadable | Self::ImportRejected => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -224,6 +254,22 @@ impl ErrorCode {
             Self::RewardHeld => (
                 "按奖励制度，该奖励本月暂缓发放",
                 "The reward policy holds this payment for this month",
+            Self::PasswordChangeRequired => (
+                "请先修改密码",
+                "Change your password before doing anything else",
+            ),
+            Self::CurrentPasswordWrong => ("当前密码不正确", "The current password is wrong"),
+            Self::LastAdmin => (
+                "不能停用最后一个管理员",
+                "The last active admin cannot be deactivated",
+            ),
+            Self::InvalidActivationCode => (
+                "激活码无效、已使用或已过期",
+                "The activation code is not valid, already used or expired",
+            ),
+            Self::ImportRejected => (
+                "导入文件有错误，未导入任何人员",
+                "The import file has errors; nobody was imported",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),

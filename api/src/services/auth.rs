@@ -67,6 +67,9 @@ pub struct TokenPair {
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// An admin reset the password: every route but `POST /api/v1/auth/password` (and
+    /// `GET /api/v1/me`) answers 403 `password_change_required` until the user changes it.
+    pub password_change_required: bool,
 }
 
 impl std::fmt::Debug for TokenPair {
@@ -97,13 +100,15 @@ fn new_refresh_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Stores a new refresh token in `family` and signs an access token.
+/// Stores a new refresh token in `family` and signs an access token in the user's current
+/// token epoch.
 fn issue_pair(
     ctx: &AppContext,
     conn: &mut DbConn,
-    actor: &Actor,
+    user: &UserRow,
     family: &str,
 ) -> AppResult<TokenPair> {
+    let actor = actor_of(user)?;
     let refresh = new_refresh_token();
     let now = time::now();
     let ttl =
@@ -123,10 +128,11 @@ fn issue_pair(
         },
     )?;
     Ok(TokenPair {
-        access_token: ctx.tokens.issue(actor)?,
+        access_token: ctx.tokens.issue(&actor, user.token_epoch)?,
         refresh_token: refresh,
         token_type: "Bearer",
         expires_in: ctx.tokens.ttl_secs(),
+        password_change_required: user.must_change_password,
     })
 }
 
@@ -149,7 +155,7 @@ pub async fn login(
     let user = ctx
         .cpu(move || {
             Ok(match user {
-                Some(u) if passwords::verify(&password, &u.password_hash) => Some(u),
+                Some(u) if passwords::verify_or_dummy(&password, &u.password_hash) => Some(u),
                 Some(_) => None,
                 None => {
                     passwords::verify_dummy(&password);
@@ -166,8 +172,17 @@ pub async fn login(
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
+            // Deactivated or given a new password since the password was checked: the tokens
+            // would be born revoked (or outlive a deactivation through a reactivation).
+            let now = users::find(conn, &user.id)?;
+            if now
+                .as_ref()
+                .is_none_or(|u| !u.active || u.token_epoch != user.token_epoch)
+            {
+                return Err(AppError::new(ErrorCode::InvalidCredentials));
+            }
             let family = uuid::Uuid::new_v4().to_string();
-            let pair = issue_pair(&ctx2, conn, &actor, &family)?;
+            let pair = issue_pair(&ctx2, conn, &user, &family)?;
             let day = crate::domain::ledger_sheet::beijing_date(time::now()).to_string();
             users::count_login(conn, &actor.user_id, &day)?;
             Ok(pair)
@@ -218,8 +233,7 @@ pub async fn refresh(ctx: &AppContext, req: RefreshRequest) -> AppResult<TokenPa
                 let Some(user) = user else {
                     return Ok(RefreshOutcome::Refused);
                 };
-                let actor = actor_of(&user)?;
-                issue_pair(&ctx2, conn, &actor, &token.family_id).map(RefreshOutcome::Issued)
+                issue_pair(&ctx2, conn, &user, &token.family_id).map(RefreshOutcome::Issued)
             })
         })
         .await?;
@@ -241,4 +255,124 @@ pub async fn logout(ctx: &AppContext, req: RefreshRequest) -> AppResult<()> {
         })
     })
     .await
+}
+
+/// Whether a route lets in a user who must change their password first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Refuse them with 403 `password_change_required` (every route but a few).
+    Refuse,
+    /// Let them in (the password change itself, "who am I").
+    Allow,
+}
+
+/// The rule for a token (or a console session) that verified: its user must still exist, be
+/// active and be in the epoch the token was issued in, else 401 as for any bad token; a user
+/// waiting to replace an admin's reset is refused where `pending` says so.
+pub fn judge_live(state: Option<users::AuthState>, epoch: i64, pending: Pending) -> AppResult<()> {
+    match state {
+        Some(s) if s.active && s.token_epoch == epoch => {
+            if s.must_change_password && pending == Pending::Refuse {
+                Err(AppError::new(ErrorCode::PasswordChangeRequired))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(AppError::new(ErrorCode::Unauthenticated)),
+    }
+}
+
+/// Checks that a verified access token has not been revoked since it was issued: one
+/// primary-key read of the user's state per request, so a deactivation or password change on
+/// any instance ends the token at once, not at its expiry.
+pub async fn check_live(
+    ctx: &AppContext,
+    verified: crate::services::tokens::Verified,
+    pending: Pending,
+) -> AppResult<Actor> {
+    let id = verified.actor.user_id.clone();
+    let state = ctx
+        .db(move |conn| Ok(users::auth_state(conn, &id)?))
+        .await?;
+    judge_live(state, verified.epoch, pending)?;
+    Ok(verified.actor)
+}
+
+/// `POST /api/v1/auth/password`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password in use now (after an admin's reset: the one the admin set).
+    pub current_password: String,
+    /// The new password (10–128 characters).
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangePasswordRequest(..)")
+    }
+}
+
+/// A user changes their own password, giving the current one. Every token and session of the
+/// user ends (the epoch moves on, every refresh token is revoked), and the caller gets a fresh
+/// pair so this device stays signed in. Wrong current passwords are limited like logins.
+pub async fn change_password(
+    ctx: &AppContext,
+    actor: &Actor,
+    req: ChangePasswordRequest,
+    client: Option<IpAddr>,
+) -> AppResult<TokenPair> {
+    let new = crate::domain::inputs::NewPassword::parse(&req.new_password)
+        .map_err(|e| rename_field(e, "new_password"))?;
+    let id = actor.user_id.clone();
+    let user = ctx
+        .db(move |conn| users::find(conn, &id)?.ok_or_else(AppError::not_found))
+        .await?;
+    if !ctx.login_limits.allow(&user.username, client) {
+        return Err(AppError::new(ErrorCode::RateLimited));
+    }
+    let current = req.current_password;
+    let stored = user.password_hash.clone();
+    let hash = ctx
+        .cpu(move || {
+            if !passwords::verify_or_dummy(&current, &stored) {
+                return Err(AppError::new(ErrorCode::CurrentPasswordWrong));
+            }
+            passwords::hash(new.expose())
+        })
+        .await?;
+    let ctx2 = ctx.clone();
+    let actor = actor.clone();
+    ctx.db(move |conn| {
+        write_tx(conn, |conn| {
+            let now = time::now();
+            // The password checked above must still be the one stored (no reset in between).
+            let fresh = users::find(conn, &user.id)?.ok_or_else(AppError::not_found)?;
+            if fresh.password_hash != user.password_hash || !fresh.active {
+                return Err(AppError::new(ErrorCode::CurrentPasswordWrong));
+            }
+            users::set_password(conn, &user.id, &hash, false)?;
+            users::revoke_all_refresh(conn, &user.id, now)?;
+            audit::record(
+                conn,
+                Some(&actor),
+                "auth.password_change",
+                "user",
+                Some(&user.id),
+                serde_json::json!({}),
+            )?;
+            let user = users::find(conn, &user.id)?.ok_or_else(AppError::not_found)?;
+            issue_pair(&ctx2, conn, &user, &uuid::Uuid::new_v4().to_string())
+        })
+    })
+    .await
+}
+
+/// A password problem reported under the request's own field name.
+fn rename_field(mut e: AppError, field: &str) -> AppError {
+    for f in &mut e.fields {
+        f.0 = field.to_owned();
+    }
+    e
 }

@@ -1,6 +1,7 @@
 //! Use cases: one function per thing a person does, each in one transaction, each checking the
 //! acting user's permission itself (routes do not decide who may do what).
 
+pub mod accounts;
 pub mod admin;
 pub mod appeals;
 pub mod audit;

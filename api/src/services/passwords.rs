@@ -29,6 +29,21 @@ pub fn verify(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Like [`verify`], but a stored value that is no hash at all (a worker imported in bulk who
+/// has not activated the account yet) costs the same Argon2 work, so the time a login takes
+/// does not tell whether the account has been activated.
+pub fn verify_or_dummy(password: &str, phc: &str) -> bool {
+    if PasswordHash::new(phc).is_err() {
+        verify_dummy(password);
+        return false;
+    }
+    verify(password, phc)
+}
+
+/// What a bulk-imported worker's password hash holds until they activate the account: not a
+/// PHC string, so no password matches it.
+pub const NOT_SET: &str = "!not-activated";
+
 /// Verifies against a fixed hash so an unknown username costs as much time as a known one.
 pub fn verify_dummy(password: &str) {
     static DUMMY: OnceLock<String> = OnceLock::new();

@@ -45,6 +45,20 @@ pub struct Claims {
     pub exp: i64,
     /// Token id.
     pub jti: String,
+    /// The user's token epoch at issue: a token of an older epoch than the user's current one
+    /// has been revoked (deactivation, password change or reset).
+    #[serde(default)]
+    pub epo: i64,
+}
+
+/// A token whose signature and claims are valid; whether it is still live (its epoch, the
+/// account's state) is for the caller to check against the database.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// Whom it names.
+    pub actor: Actor,
+    /// The epoch it was issued in.
+    pub epoch: i64,
 }
 
 /// Signs and verifies access tokens.
@@ -90,8 +104,8 @@ impl TokenIssuer {
         self.ttl.as_secs() as i64
     }
 
-    /// Issues a token for the actor.
-    pub fn issue(&self, actor: &Actor) -> Result<String, AppError> {
+    /// Issues a token for the actor in the user's current token epoch.
+    pub fn issue(&self, actor: &Actor, epoch: i64) -> Result<String, AppError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: actor.user_id.clone(),
@@ -103,6 +117,7 @@ impl TokenIssuer {
             iat: now,
             exp: now + self.ttl_secs(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            epo: epoch,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(format!("v{}", self.current));
@@ -113,8 +128,8 @@ impl TokenIssuer {
         jsonwebtoken::encode(&header, &claims, key).map_err(AppError::internal)
     }
 
-    /// Verifies a token and returns the actor it names. Every failure is the same 401.
-    pub fn verify(&self, token: &str) -> Result<Actor, AppError> {
+    /// Verifies a token's signature and claims. Every failure is the same 401.
+    pub fn verify(&self, token: &str) -> Result<Verified, AppError> {
         let unauthenticated = || AppError::new(ErrorCode::Unauthenticated);
         let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated())?;
         if header.alg != Algorithm::HS256 {
@@ -135,11 +150,14 @@ impl TokenIssuer {
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation)
             .map_err(|_| unauthenticated())?;
         let c = data.claims;
-        Ok(Actor {
-            user_id: c.sub,
-            role: c.role,
-            enterprise_id: c.ent,
-            jurisdiction: c.jur,
+        Ok(Verified {
+            actor: Actor {
+                user_id: c.sub,
+                role: c.role,
+                enterprise_id: c.ent,
+                jurisdiction: c.jur,
+            },
+            epoch: c.epo,
         })
     }
 }

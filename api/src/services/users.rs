@@ -64,6 +64,8 @@ pub struct UserView {
     pub display_name: String,
     /// Whether the account may log in.
     pub active: bool,
+    /// Whether the user must replace a password an admin reset before doing anything else.
+    pub must_change_password: bool,
     /// Creation time (RFC 3339).
     pub created_at: String,
 }
@@ -89,7 +91,8 @@ pub struct UserQuery {
     pub limit: Option<i64>,
 }
 
-fn view(ctx: &AppContext, row: &UserRow) -> AppResult<UserView> {
+/// The view of a stored user (opens the sealed display name).
+pub fn view(ctx: &AppContext, row: &UserRow) -> AppResult<UserView> {
     let p = personal::open(
         &ctx.keys,
         row.enterprise_id.as_deref(),
@@ -105,6 +108,7 @@ fn view(ctx: &AppContext, row: &UserRow) -> AppResult<UserView> {
         jurisdiction: row.jurisdiction.clone(),
         display_name: p.display_name,
         active: row.active,
+        must_change_password: row.must_change_password,
         created_at: time::to_rfc3339(row.created_at),
     })
 }
@@ -214,6 +218,8 @@ pub async fn create_user(
         personal_sealed: sealed,
         active: true,
         created_at: time::now(),
+        token_epoch: 0,
+        must_change_password: false,
     };
     let actor = actor.cloned();
     let stored = row.clone();

@@ -1,6 +1,7 @@
 //! Storage: diesel over SQLite and PostgreSQL through one code path. Repositories here only read
 //! and write rows; the rules live in `domain` and the use cases in `services`.
 
+pub mod activation;
 pub mod audit;
 pub mod conn;
 pub mod criteria;

@@ -35,6 +35,19 @@ diesel::table! {
         personal_sealed -> Binary,
         active -> Bool,
         created_at -> Timestamp,
+        token_epoch -> BigInt,
+        must_change_password -> Bool,
+    }
+}
+
+diesel::table! {
+    activation_codes (user_id) {
+        user_id -> Text,
+        code_hash -> Text,
+        batch_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -391,6 +404,7 @@ diesel::table! {
 diesel::joinable!(areas -> enterprises (enterprise_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(login_days -> users (user_id));
+diesel::joinable!(activation_codes -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
 diesel::joinable!(reports -> areas (area_id));
 diesel::joinable!(report_events -> reports (report_id));
@@ -417,6 +431,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
     login_days,
+    activation_codes,
     audit_events,
     audit_head,
     reports,

@@ -29,6 +29,98 @@ pub struct UserRow {
     pub active: bool,
     /// Creation time (UTC).
     pub created_at: NaiveDateTime,
+    /// Moves on whenever the user's tokens must stop working at once (deactivation, password
+    /// change or reset); access tokens carry the epoch they were issued in.
+    pub token_epoch: i64,
+    /// Set by an admin's password reset: until the user picks a new password, every route but
+    /// the password change refuses them.
+    pub must_change_password: bool,
+}
+
+/// What the auth extractor needs to know about a token's user on every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct AuthState {
+    /// Whether the account may act at all.
+    pub active: bool,
+    /// The user's current token epoch.
+    pub token_epoch: i64,
+    /// Whether the user must change their password first.
+    pub must_change_password: bool,
+}
+
+/// The state of a user's tokens, one primary-key lookup (the auth extractor's only query).
+pub fn auth_state(conn: &mut DbConn, id: &str) -> QueryResult<Option<AuthState>> {
+    users::table
+        .find(id)
+        .select(AuthState::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Activates or deactivates a user and moves their token epoch on (so a deactivation ends
+/// every token at once). Returns whether the row existed.
+pub fn set_active(conn: &mut DbConn, id: &str, active: bool) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(id))
+        .set((
+            users::active.eq(active),
+            users::token_epoch.eq(users::token_epoch + 1),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Stores a new password hash, sets or clears the forced change, and moves the token epoch on.
+pub fn set_password(
+    conn: &mut DbConn,
+    id: &str,
+    password_hash: &str,
+    must_change: bool,
+) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::must_change_password.eq(must_change),
+            users::token_epoch.eq(users::token_epoch + 1),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Active admins other than `except`.
+pub fn count_other_active_admins(conn: &mut DbConn, except: &str) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(except))
+        .count()
+        .get_result(conn)
+}
+
+/// Serialises changes to who is an active admin on PostgreSQL (SQLite's `BEGIN IMMEDIATE`
+/// already serialises every writer): two admins deactivating each other at once must not
+/// leave the platform with none.
+pub fn lock_admins(conn: &mut DbConn) -> QueryResult<()> {
+    if super::conn::is_postgres(conn) {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('qingling.admins'))::text")
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Revokes every live refresh token of a user (all their logins).
+pub fn revoke_all_refresh(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)
 }
 
 impl UserRow {

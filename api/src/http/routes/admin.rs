@@ -4,20 +4,21 @@ use actix_web::{HttpResponse, get, post, web};
 
 use crate::context::AppContext;
 use crate::error::AppError;
-use crate::http::extract::AuthUser;
+use crate::http::extract::{AuthUser, AuthUserPendingPassword};
 use crate::http::problem::Problem;
+use crate::services::accounts::{self, ResetPasswordRequest};
 use crate::services::admin::{
     self, AreaView, CreateAreaRequest, CreateEnterpriseRequest, EnterprisePage, EnterpriseView,
     PageQuery,
 };
 use crate::services::users::{self, CreateUserRequest, UserPage, UserQuery, UserView};
 
-/// The logged-in user.
+/// The logged-in user (also while a password change is required: `must_change_password`).
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, body = UserView), (status = 401, body = Problem)))]
 #[get("/me")]
 pub async fn me(
     ctx: web::Data<AppContext>,
-    user: AuthUser,
+    user: AuthUserPendingPassword,
 ) -> Result<web::Json<UserView>, AppError> {
     users::me(&ctx, &user.0).await.map(web::Json)
 }
@@ -110,6 +111,52 @@ pub async fn list_users(
     q: web::Query<UserQuery>,
 ) -> Result<web::Json<UserPage>, AppError> {
     users::list_users(&ctx, &user.0, q.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Deactivate a user (admin): they cannot log in, and every token and session of theirs is
+/// refused from its next request on. The last active admin cannot be deactivated.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 409, description = "`last_admin`: the platform would have no active admin", body = Problem)))]
+#[post("/users/{id}/deactivate")]
+pub async fn deactivate_user(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, AppError> {
+    accounts::deactivate(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Reactivate a user (admin); they log in again (old tokens stay dead).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[post("/users/{id}/reactivate")]
+pub async fn reactivate_user(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, AppError> {
+    accounts::reactivate(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// Reset a user's password to a temporary one (admin). Their tokens end at once; after the next
+/// login every route but `POST /api/v1/auth/password` answers 403 `password_change_required`.
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), request_body = ResetPasswordRequest, responses(
+    (status = 200, body = UserView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[post("/users/{id}/password-reset")]
+pub async fn reset_user_password(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<ResetPasswordRequest>,
+) -> Result<web::Json<UserView>, AppError> {
+    accounts::reset_password(&ctx, &user.0, id.into_inner(), body.into_inner())
         .await
         .map(web::Json)
 }
