@@ -79,7 +79,9 @@ async function route() {
   const frag = window.location.hash.replace(/^#/, '');
   const entry = /^([ia])=(.+)$/.exec(frag);
   if (entry) {
-    // A poster's code: resolve it, then drop it from the address bar.
+    // A poster's code: resolve it, then drop it from the address bar. Nothing stays tappable
+    // meanwhile, so a tap cannot land on the screen that is about to go.
+    mount(root, h('p', { class: 'lead', role: 'status' }, t('loading')));
     const msg = await enterCode(decodeURIComponent(entry[2]), true);
     window.history.replaceState(null, '', window.location.pathname + (msg ? '#' : '#mode'));
     if (msg) { mount(root, views.home(app), h('p', { class: 'error', role: 'alert' }, msg)); return; }

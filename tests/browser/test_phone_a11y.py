@@ -39,11 +39,33 @@ def scan(page, name, screenshots):
     page.add_script_tag(content=AXE.read_text())
     result = page.evaluate("""async () => {
         const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+        // Text contrast 7:1 (WCAG AAA), for a screen read in glare with safety glasses on.
+        const aaa = await axe.run(document, { runOnly: ['color-contrast-enhanced'] });
+        return [...r.violations, ...aaa.violations.map((v) => ({ ...v, impact: 'serious' }))]
+          .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
     }""")
     bad = [v for v in result if v["impact"] in ("serious", "critical")]
     shot(page, screenshots, f"a11y-{name}")
     assert not bad, f"{name}: {bad}"
+    # Gloved thumbs: every control at least 44 px tall, every text at least 16 px.
+    small = page.evaluate("""() => {
+        const out = [];
+        for (const el of document.querySelectorAll('button, a, input, select, textarea, summary, label.check')) {
+          if (el.classList.contains('offscreen') || el.type === 'checkbox' || el.closest('.offscreen')) continue;
+          const r = el.getBoundingClientRect();
+          if (r.width === 0 && r.height === 0) continue;
+          if (r.height < 44 || r.width < 44) out.push(`${el.tagName}#${el.id} ${Math.round(r.width)}x${Math.round(r.height)}`);
+        }
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+          const n = walker.currentNode;
+          if (!n.textContent.trim() || !n.parentElement || n.parentElement.closest('.offscreen')) continue;
+          const size = parseFloat(getComputedStyle(n.parentElement).fontSize);
+          if (size < 16) out.push(`text ${size}px: ${n.textContent.trim().slice(0, 20)}`);
+        }
+        return out;
+    }""")
+    assert not small, f"{name}: {small}"
 
 
 def test_no_serious_or_critical_accessibility_violation_on_any_screen(
