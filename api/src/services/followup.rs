@@ -109,6 +109,11 @@ pub struct FollowUp {
     pub reward: Option<ReporterRewardView>,
     /// Disclosures of the reporter's identity: to whom, why and when.
     pub disclosures: Vec<ReporterDisclosureView>,
+    /// Signed proofs of the report, the first proof (`report.submitted`) first, then later
+    /// events (accepted, rectification deadline, 销号, escalated) chained to it. Save the list as
+    /// one file: `qingling proof verify` and `/proof/` check it whole.
+    #[schema(value_type = Vec<Object>)]
+    pub proofs: Vec<serde_json::Value>,
 }
 
 /// One of "my reports", compactly.
@@ -186,6 +191,7 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
     let disclosures = disclosures_for_report(conn, &ctx.keys, &report.id)?;
     let timeline = reporter_timeline(reports::events_of(conn, &report.id)?);
     let messages = message_views(reports::messages_of(conn, &report.id, "reporter")?);
+    let proofs = crate::services::proofs::list(conn, &report.id)?;
     Ok(FollowUp {
         report_id: report.id,
         title: report.title,
@@ -197,6 +203,7 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
         messages,
         reward,
         disclosures,
+        proofs,
     })
 }
 
