@@ -49,6 +49,27 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Proofs of report.
+    Proof {
+        #[command(subcommand)]
+        command: ProofCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProofCommand {
+    /// Verify a proof file (one proof, or a report's list of proofs) offline; exits 1 if any
+    /// signature, key, chain link or photo does not hold.
+    Verify {
+        /// The proof file, as saved from the report's answer or follow-up.
+        file: PathBuf,
+        /// The published keys (`GET /.well-known/qingling-proof-keys`, saved); without it, the
+        /// keys recorded in this deployment's database.
+        #[arg(long)]
+        keys: Option<PathBuf>,
+        /// Photo files to check against the proof's photo hashes (as uploaded or as stored).
+        photos: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -206,6 +227,68 @@ async fn execute(
                 }
             }
         }
+        Command::Proof {
+            command: ProofCommand::Verify { file, keys, photos },
+        } => return verify_proof(settings, &file, keys.as_deref(), &photos, out).await,
     }
     Ok(0)
+}
+
+async fn verify_proof(
+    settings: Settings,
+    file: &std::path::Path,
+    keys: Option<&std::path::Path>,
+    photos: &[PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    use anyhow::Context as _;
+    use qingling_api::domain::proof;
+    let read_json = |path: &std::path::Path| -> anyhow::Result<serde_json::Value> {
+        let text =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", path.display()))
+    };
+    let content = read_json(file)?;
+    let published: proof::PublishedKeys = match keys {
+        Some(path) => serde_json::from_value(read_json(path)?)
+            .with_context(|| format!("{} is not a proof key list", path.display()))?,
+        None => {
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            qingling_api::services::proofs::published_keys(&ctx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        }
+    };
+    let mut failed = false;
+    match proof::verify_bundle(&content, &published.keys) {
+        Ok(verified) => {
+            for v in &verified {
+                writeln!(
+                    out,
+                    "OK {} report {} at {} by {}, signed with key {}",
+                    v.kind, v.report_id, v.at, v.enterprise, v.key_id
+                )?;
+            }
+            if verified.len() > 1 {
+                writeln!(out, "OK every later proof chains to the first proof")?;
+            }
+        }
+        Err(e) => {
+            writeln!(out, "INVALID: {e}")?;
+            failed = true;
+        }
+    }
+    for path in photos {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path.display().to_string();
+        match proof::check_photo(&content, &name, &bytes) {
+            Ok(()) => writeln!(out, "OK photo {name} is a photo of the report")?,
+            Err(e) => {
+                writeln!(out, "INVALID: {e}")?;
+                failed = true;
+            }
+        }
+    }
+    Ok(i32::from(failed))
 }

@@ -28,6 +28,11 @@ pub fn open(settings: Settings) -> anyhow::Result<AppContext> {
         }
     }
     let ring = keys::load_keyring(&settings)?;
+    {
+        let mut c = pool.get().context("cannot connect to the database")?;
+        crate::services::proofs::register_current_key(&mut c, &ring)
+            .context("cannot record the proof key")?;
+    }
     let blobs: Arc<dyn BlobStore> =
         Arc::new(LocalBlobStore::open(settings.data_dir.join("blobs"))?);
     remove_orphan_blobs(&pool, blobs.as_ref())?;

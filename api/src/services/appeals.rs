@@ -77,7 +77,7 @@ pub async fn appeal_as_reporter(
         if report.reporter_index.as_deref() != Some(mine.as_str()) {
             return Err(AppError::not_found());
         }
-        appeal(conn, &report, &reason)
+        appeal(conn, &keys, &report, &reason)
     })
     .await
 }
@@ -92,12 +92,17 @@ pub async fn appeal_with_receipt(
     let keys = ctx.keys.clone();
     ctx.db(move |conn| {
         let report = report_by_receipt(&keys, conn, &req.receipt_code)?;
-        appeal(conn, &report, &reason)
+        appeal(conn, &keys, &report, &reason)
     })
     .await
 }
 
-fn appeal(conn: &mut DbConn, report: &ReportRow, reason: &str) -> AppResult<AppealView> {
+fn appeal(
+    conn: &mut DbConn,
+    keys: &qingling_crypto::KeyRing,
+    report: &ReportRow,
+    reason: &str,
+) -> AppResult<AppealView> {
     if !APPEALABLE.contains(&report.status.as_str()) {
         return Err(AppError::new(ErrorCode::TransitionNotAllowed).detail(
             "只有被驳回、判为重复或未处理的报告可以申诉",
@@ -130,6 +135,7 @@ fn appeal(conn: &mut DbConn, report: &ReportRow, reason: &str) -> AppResult<Appe
     };
     match fire(
         conn,
+        keys,
         &subject,
         TriggerKind::Appeal,
         Some(reason),

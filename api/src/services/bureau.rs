@@ -564,6 +564,7 @@ pub async fn act(
         }
     };
     let actor = actor.clone();
+    let keys = ctx.keys.clone();
     let row = ctx
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -577,7 +578,7 @@ pub async fn act(
                 })?;
                 if kind == EscalationAction::Close && row.subject_type == "hazard" {
                     // A supervised hazard is closed for good (销号) only here.
-                    rectification::close_by_bureau(conn, &actor, &row.subject_id)?;
+                    rectification::close_by_bureau(conn, &keys, &actor, &row.subject_id)?;
                 }
                 if !escalations::transition(
                     conn,

@@ -2,7 +2,10 @@
 //! and every bureau action goes through, so each event lands in the timeline, the audit trail
 //! and the outbox in the same transaction.
 
+use crate::domain::proof::ProofKind;
+use crate::services::proofs;
 use chrono::NaiveDateTime;
+use qingling_crypto::KeyRing;
 use serde_json::json;
 
 use crate::domain::Actor;
@@ -74,6 +77,7 @@ pub type OnFired<'a> = &'a dyn Fn(&mut DbConn, &EscalationRow) -> AppResult<()>;
 /// race to open it, this one retries and appends instead.
 pub fn fire(
     conn: &mut DbConn,
+    keys: &KeyRing,
     subject: &Subject,
     kind: TriggerKind,
     note: Option<&str>,
@@ -83,7 +87,7 @@ pub fn fire(
     const ATTEMPTS: usize = 5;
     for _ in 0..ATTEMPTS {
         match write_tx(conn, |conn| {
-            fire_once(conn, subject, kind, note, by_reporter, on_fired)
+            fire_once(conn, keys, subject, kind, note, by_reporter, on_fired)
         }) {
             Ok(f) => return Ok(f),
             Err(FireError::AlreadyFired) => return Ok(Fired::AlreadyFired),
@@ -98,6 +102,7 @@ pub fn fire(
 
 fn fire_once(
     conn: &mut DbConn,
+    keys: &KeyRing,
     subject: &Subject,
     kind: TriggerKind,
     note: Option<&str>,
@@ -180,6 +185,31 @@ fn fire_once(
         Some(&row.id),
         json!({ "trigger": kind.as_str(), "subject_type": row.subject_type }),
     )?;
+    if matches!(fired, Fired::Opened(_)) {
+        let details = [
+            ("escalation_id", row.id.clone()),
+            ("trigger", kind.as_str().to_owned()),
+        ];
+        if row.subject_type == "hazard" {
+            proofs::issue_for_hazard(
+                conn,
+                keys,
+                &row.subject_id,
+                &row.enterprise_id,
+                ProofKind::Escalated,
+                &details,
+            )?;
+        } else {
+            proofs::issue_event(
+                conn,
+                keys,
+                &row.subject_id,
+                &row.enterprise_id,
+                ProofKind::Escalated,
+                &details,
+            )?;
+        }
+    }
     on_fired(conn, &row)?;
     Ok(fired)
 }

@@ -117,6 +117,11 @@ pub struct FollowUp {
     /// The hazard's progress through rectification, once the report became or joined one
     /// (absent before triage and for a rejected report).
     pub progress: Option<HazardProgress>,
+    /// Signed proofs of the report, the first proof (`report.submitted`) first, then later
+    /// events (accepted, rectification deadline, 销号, escalated) chained to it. Save the list as
+    /// one file: `qingling proof verify` and `/proof/` check it whole.
+    #[schema(value_type = Vec<Object>)]
+    pub proofs: Vec<serde_json::Value>,
 }
 
 /// How the hazard a report became is being dealt with, as its reporter is owed it
@@ -289,6 +294,7 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
             .transpose()?,
         None => None,
     };
+    let proofs = crate::services::proofs::list(conn, &report.id)?;
     Ok(FollowUp {
         report_id: report.id,
         title: report.title,
@@ -301,6 +307,7 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
         reward,
         disclosures,
         progress,
+        proofs,
     })
 }
 

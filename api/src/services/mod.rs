@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod passwords;
 pub mod personal;
 pub mod photos;
+pub mod proofs;
 pub mod rectification;
 pub mod reward_ledger;
 pub mod rewards;

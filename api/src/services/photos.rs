@@ -1,6 +1,8 @@
 //! Photos attached to reports, evidence and sweep findings: sanitised on the CPU pool, stored
 //! encrypted in the blob store before the database row that names them is committed.
 
+use sha2::Digest as _;
+
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::media::sanitize::{self, SanitizedPhoto};
@@ -39,6 +41,7 @@ impl From<PhotoRow> for PhotoMeta {
 #[derive(Debug)]
 pub struct Prepared {
     photos: Vec<SanitizedPhoto>,
+    uploaded_sha256: Vec<[u8; 32]>,
 }
 
 impl Prepared {
@@ -51,17 +54,41 @@ impl Prepared {
     pub fn is_empty(&self) -> bool {
         self.photos.is_empty()
     }
+
+    /// SHA-256 of each upload as received, and of each stored (sanitised) display copy, in
+    /// order: what a proof of report states about its photos.
+    pub fn hashes(&self) -> Vec<crate::domain::proof::ProofPhoto> {
+        self.photos
+            .iter()
+            .zip(&self.uploaded_sha256)
+            .map(|(p, u)| crate::domain::proof::ProofPhoto {
+                uploaded_sha256: *u,
+                stored_sha256: p.sha256,
+            })
+            .collect()
+    }
 }
 
 /// Sanitises every upload (EXIF applied then dropped, re-encoded from pixels), one CPU slot at a
 /// time per photo. The first bad photo refuses the whole submission before anything is stored.
 pub async fn prepare(ctx: &AppContext, uploads: Vec<Vec<u8>>) -> AppResult<Prepared> {
     let mut photos = Vec::with_capacity(uploads.len());
+    let mut uploaded_sha256 = Vec::with_capacity(uploads.len());
     for bytes in uploads {
         let limits = ctx.photo_limits;
-        photos.push(ctx.cpu(move || sanitize::sanitize(&bytes, &limits)).await?);
+        let (photo, hash) = ctx
+            .cpu(move || {
+                let hash: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+                Ok((sanitize::sanitize(&bytes, &limits)?, hash))
+            })
+            .await?;
+        photos.push(photo);
+        uploaded_sha256.push(hash);
     }
-    Ok(Prepared { photos })
+    Ok(Prepared {
+        photos,
+        uploaded_sha256,
+    })
 }
 
 /// Writes the prepared photos (display copy and thumbnail, encrypted, fsynced) and returns the

@@ -16,15 +16,17 @@ use crate::context::AppContext;
 use crate::domain::criteria::Level;
 use crate::domain::escalation_state::EscalationStatus;
 use crate::domain::hazard_state::{HazardAction, HazardState};
+use crate::domain::proof::ProofKind;
 use crate::domain::{Actor, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::hazards::{
     HazardDetail, OWNER_EVIDENCE, hazard_for, load_detail, prepare_photos,
 };
 use crate::services::ledger_common::{date, lost_race, refused, staff_enterprise};
-use crate::services::{audit, personal, photos};
+use crate::services::{audit, personal, photos, proofs};
 use crate::store::hazards::{self, EvidenceRow, HazardChange, HazardEventRow, HazardRow, PlanRow};
 use crate::store::{DbConn, escalations, time, users, write_tx};
+use qingling_crypto::KeyRing;
 
 /// `PUT /api/v1/hazards/{id}/plan`: 五落实. For a major hazard all five are required.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -158,6 +160,7 @@ pub async fn set_plan(
         ));
     }
     let actor = actor.clone();
+    let keys = ctx.keys.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
             let h = hazard_for(conn, &ent, &id)?;
@@ -176,6 +179,7 @@ pub async fn set_plan(
                 ));
             }
             let version = h.plan_version + 1;
+            let changed_deadline = deadline.clone().filter(|d| h.deadline.as_ref() != Some(d));
             let plan = PlanRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 hazard_id: h.id.clone(),
@@ -200,6 +204,16 @@ pub async fn set_plan(
             step(conn, &actor, &h, s, |conn| {
                 Ok(hazards::insert_plan(conn, &plan)?)
             })?;
+            if let Some(d) = changed_deadline {
+                proofs::issue_for_hazard(
+                    conn,
+                    &keys,
+                    &h.id,
+                    &ent,
+                    ProofKind::PlanDeadline,
+                    &[("hazard_id", h.id.clone()), ("deadline", d)],
+                )?;
+            }
             load_detail(conn, &ent, &id)
         })
     })
@@ -287,7 +301,11 @@ pub async fn verify(
                     return Err(AppError::new(ErrorCode::VerifierIsResponsible));
                 }
             }
+            let closes = s.change.closed_at.is_some();
             step(conn, &actor, &h, s, |_| Ok(()))?;
+            if closes {
+                closed_proofs(conn, &keys, &h, "enterprise")?;
+            }
             load_detail(conn, &ent, &id)
         })
     })
@@ -325,7 +343,12 @@ fn supervised(conn: &mut DbConn, hazard_id: &str) -> AppResult<bool> {
 /// The bureau's close of a supervised hazard (销号), in the caller's transaction: allowed only
 /// once the enterprise's latest verification has passed; a hazard the enterprise closed before
 /// supervision began stays as it is.
-pub fn close_by_bureau(conn: &mut DbConn, actor: &Actor, hazard_id: &str) -> AppResult<()> {
+pub fn close_by_bureau(
+    conn: &mut DbConn,
+    keys: &KeyRing,
+    actor: &Actor,
+    hazard_id: &str,
+) -> AppResult<()> {
     let h = hazards::find(conn, hazard_id)?.ok_or_else(AppError::not_found)?;
     if h.status == HazardState::Closed.as_str() {
         return Ok(());
@@ -361,5 +384,18 @@ pub fn close_by_bureau(conn: &mut DbConn, actor: &Actor, hazard_id: &str) -> App
         } else {
             e
         }
-    })
+    })?;
+    closed_proofs(conn, keys, &h, "bureau")
+}
+
+/// The 销号 proof for every report of a closed hazard; `by` is `enterprise` or `bureau`.
+fn closed_proofs(conn: &mut DbConn, keys: &KeyRing, h: &HazardRow, by: &str) -> AppResult<()> {
+    proofs::issue_for_hazard(
+        conn,
+        keys,
+        &h.id,
+        &h.enterprise_id,
+        ProofKind::Closed,
+        &[("hazard_id", h.id.clone()), ("closed_by", by.to_owned())],
+    )
 }

@@ -11,7 +11,7 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::idempotency::{self, Claim, IdempotencyKey};
 use crate::services::identity::{self, ReporterIdentity};
-use crate::services::{audit, intake, personal, photos};
+use crate::services::{audit, intake, personal, photos, proofs};
 use crate::store::reports::{self, ReportEventRow, ReportRow};
 use crate::store::{enterprises, time, users, write_tx};
 
@@ -70,6 +70,11 @@ pub struct Receipt {
     pub receipt_code: String,
     /// `submitted`.
     pub status: String,
+    /// The signed proof of report (see the README, "Proof of report"): save it as a file as it
+    /// is; it names the enterprise, the time the server stored the report and hashes of what was
+    /// sent, and nothing about the reporter.
+    #[schema(value_type = Object)]
+    pub proof: serde_json::Value,
 }
 
 /// Who is submitting.
@@ -85,6 +90,9 @@ pub enum Reporter<'a> {
 struct Validated {
     title: String,
     description: String,
+    /// The title and description exactly as submitted, for the proof's hashes.
+    raw_title: String,
+    raw_description: String,
     suspected_level: Option<Level>,
     criterion_codes: Vec<String>,
 }
@@ -116,6 +124,8 @@ fn validate(input: &ReportInput, photo_count: usize) -> AppResult<Validated> {
     Ok(Validated {
         title,
         description,
+        raw_title: input.title.clone(),
+        raw_description: input.description.clone(),
         suspected_level: input.suspected_level,
         criterion_codes: codes,
     })
@@ -278,6 +288,7 @@ async fn store_report(
     uploads: Vec<Vec<u8>>,
 ) -> AppResult<(u16, Vec<u8>)> {
     let prepared = photos::prepare(ctx, uploads).await?;
+    let photo_hashes = prepared.hashes();
     let report_id = uuid::Uuid::new_v4().to_string();
     let identity_sealed = match reporter {
         Reporter::Confidential(actor) => {
@@ -307,13 +318,17 @@ async fn store_report(
         Reporter::Anonymous => None,
     };
     let code = ReceiptCode::generate();
-    let receipt = Receipt {
-        report_id: report_id.clone(),
-        receipt_code: code.as_str().to_owned(),
-        status: "submitted".into(),
-    };
-    let body = serde_json::to_vec(&receipt).map_err(AppError::internal)?;
+    let receipt_code = code.as_str().to_owned();
     let now = time::now();
+    let facts = proofs::SubmissionFacts {
+        report_id: report_id.clone(),
+        enterprise_id: target.enterprise_id.clone(),
+        at: now,
+        title: valid.raw_title.clone(),
+        description: valid.raw_description.clone(),
+        photos: photo_hashes,
+        suspected_level: valid.suspected_level.map(|l| l.as_str().to_owned()),
+    };
     let row = ReportRow {
         id: report_id.clone(),
         enterprise_id: target.enterprise_id.clone(),
@@ -341,12 +356,7 @@ async fn store_report(
     };
     let photo_rows =
         photos::store(ctx, &target.enterprise_id, "report", &report_id, prepared).await?;
-    let (keys, key, rows, body_c) = (
-        ctx.keys.clone(),
-        key.cloned(),
-        photo_rows.clone(),
-        body.clone(),
-    );
+    let (keys, key, rows) = (ctx.keys.clone(), key.cloned(), photo_rows.clone());
     let committed = ctx
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -376,16 +386,26 @@ async fn store_report(
                     Some(&row.id),
                     serde_json::json!({ "mode": row.mode, "photos": rows.len() }),
                 )?;
+                let proof = proofs::issue_submitted(conn, &keys, &facts)?;
+                let body = serde_json::to_vec(&Receipt {
+                    report_id: row.id.clone(),
+                    receipt_code,
+                    status: "submitted".into(),
+                    proof,
+                })
+                .map_err(AppError::internal)?;
                 if let Some(key) = &key {
-                    idempotency::complete(conn, &keys, &row.enterprise_id, key, 201, &body_c)?;
+                    idempotency::complete(conn, &keys, &row.enterprise_id, key, 201, &body)?;
                 }
-                Ok::<_, AppError>(())
+                Ok::<_, AppError>(body)
             })
         })
         .await;
-    if let Err(e) = committed {
-        photos::discard(ctx, &photo_rows).await;
-        return Err(e);
+    match committed {
+        Ok(body) => Ok((201, body)),
+        Err(e) => {
+            photos::discard(ctx, &photo_rows).await;
+            Err(e)
+        }
     }
-    Ok((201, body))
 }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::context::AppContext;
 use crate::domain::criteria::{self as rules, Level};
 use crate::domain::hazard_state::HazardState;
+use crate::domain::proof::ProofKind;
 use crate::domain::quarter::Quarter;
 use crate::domain::report_state::{ReportAction, ReportState};
 use crate::domain::{Actor, inputs};
@@ -16,10 +17,11 @@ use crate::error::{AppError, AppResult};
 use crate::services::ledger_common::{
     criterion_codes, lost_race, refused, same_tenant, staff_enterprise,
 };
-use crate::services::{audit, rewards_hook};
+use crate::services::{audit, proofs, rewards_hook};
 use crate::store::hazards::{self, HazardEventRow, HazardRow};
 use crate::store::reports::{self, ReportEventRow, ReportRow};
 use crate::store::{DbConn, time, write_tx};
+use qingling_crypto::KeyRing;
 
 /// What the manager decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -68,9 +70,10 @@ pub async fn triage(
     let ent = staff_enterprise(actor)?;
     let reason = inputs::optional_text("reason", req.reason.as_deref(), 1000)?;
     let actor = actor.clone();
+    let keys = ctx.keys.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
-            triage_tx(conn, &actor, &ent, &report_id, req, reason)
+            triage_tx(conn, &keys, &actor, &ent, &report_id, req, reason)
         })
     })
     .await
@@ -78,6 +81,7 @@ pub async fn triage(
 
 fn triage_tx(
     conn: &mut DbConn,
+    keys: &KeyRing,
     actor: &Actor,
     ent: &str,
     report_id: &str,
@@ -139,8 +143,30 @@ fn triage_tx(
         (Some(hid), Some((level, codes))) => {
             register_hazard(conn, actor, &report, hid, level, &codes, now)?;
             rewards_hook::on_report_accepted(conn, actor, &report, hid, level)?;
+            proofs::issue_event(
+                conn,
+                keys,
+                &report.id,
+                ent,
+                ProofKind::Accepted,
+                &[
+                    ("decision", "accept".into()),
+                    ("hazard_id", hid.clone()),
+                    ("level", level.as_str().to_owned()),
+                ],
+            )?;
         }
-        (Some(hid), None) => rewards_hook::on_report_duplicated(conn, actor, &report, hid)?,
+        (Some(hid), None) => {
+            rewards_hook::on_report_duplicated(conn, actor, &report, hid)?;
+            proofs::issue_event(
+                conn,
+                keys,
+                &report.id,
+                ent,
+                ProofKind::Accepted,
+                &[("decision", "duplicate".into()), ("hazard_id", hid.clone())],
+            )?;
+        }
         _ => {}
     }
     audit::record(

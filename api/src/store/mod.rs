@@ -12,6 +12,7 @@ pub mod hazard_counts;
 pub mod hazards;
 pub mod outbox;
 pub mod pagination;
+pub mod proofs;
 pub mod reports;
 pub mod rewards;
 pub mod schema;

@@ -436,6 +436,26 @@ diesel::joinable!(reward_policies -> enterprises (enterprise_id));
 diesel::joinable!(rewards -> reports (report_id));
 diesel::joinable!(disclosures -> reports (report_id));
 
+diesel::table! {
+    proof_keys (key_id) {
+        key_id -> Text,
+        version -> Integer,
+        public_key -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    report_proofs (id) {
+        id -> Text,
+        report_id -> Text,
+        kind -> Text,
+        document -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
     areas,
@@ -467,4 +487,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     rewards,
     disclosures,
     console_sessions,
+    proof_keys,
+    report_proofs,
 );

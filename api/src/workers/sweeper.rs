@@ -164,13 +164,15 @@ pub struct SweepStats {
 /// Runs every trigger once.
 pub async fn sweep_once(ctx: &AppContext) -> AppResult<SweepStats> {
     let deadlines = ctx.settings.deadlines.clone();
-    ctx.db(move |conn| sweep(conn, &deadlines, time::now()))
+    let keys = ctx.keys.clone();
+    ctx.db(move |conn| sweep(conn, &keys, &deadlines, time::now()))
         .await
 }
 
 /// Runs every trigger once at `now` on one connection.
 pub fn sweep(
     conn: &mut DbConn,
+    keys: &qingling_crypto::KeyRing,
     deadlines: &Deadlines,
     now: NaiveDateTime,
 ) -> AppResult<SweepStats> {
@@ -185,7 +187,7 @@ pub fn sweep(
         stats.due += due.len();
         for subject in &due {
             let on_fired = |c: &mut DbConn, e: &EscalationRow| (t.on_fired)(c, e);
-            match fire(conn, subject, t.kind, None, false, &on_fired)? {
+            match fire(conn, keys, subject, t.kind, None, false, &on_fired)? {
                 Fired::Opened(_) => stats.opened += 1,
                 Fired::Appended(_) => stats.appended += 1,
                 Fired::AlreadyFired => {}

@@ -7,6 +7,7 @@ pub mod disclosures;
 pub mod health;
 pub mod ledger;
 pub mod outbox;
+pub mod proof;
 pub mod reports;
 pub mod rewards;
 
@@ -81,11 +82,16 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
     );
 }
 
-/// Registers `/healthz`, `/readyz` and `/metrics` (every deployment shape has them).
+/// Registers `/healthz`, `/readyz` and `/metrics`, and the proof keys and page (every
+/// deployment shape has them).
 pub fn configure_health(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(health::metrics);
+        .service(health::metrics)
+        .service(proof::proof_keys)
+        .service(proof::proof_page)
+        .service(proof::proof_page_redirect)
+        .service(proof::proof_asset);
 }
 
 /// JSON bodies: size limit and problem+json errors.

@@ -1,0 +1,2 @@
+DROP TABLE report_proofs;
+DROP TABLE proof_keys;
