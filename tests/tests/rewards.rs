@@ -8,7 +8,7 @@
 
 use qingling_tests::rewards::{
     accept, accepted_reward, anonymous, confidential, duplicate, follow_up, my_follow_up,
-    reward_of, set_policy, site, worker,
+    set_policy, site, worker,
 };
 use qingling_tests::{spawn_app, spawn_app_with};
 use reqwest::{Method, StatusCode};
