@@ -254,6 +254,7 @@ impl ErrorCode {
             Self::RewardHeld => (
                 "按奖励制度，该奖励本月暂缓发放",
                 "The reward policy holds this payment for this month",
+            ),
             Self::PasswordChangeRequired => (
                 "请先修改密码",
                 "Change your password before doing anything else",
