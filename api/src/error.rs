@@ -177,16 +177,12 @@ impl ErrorCode {
             | Self::TransitionNotAllowed
             | Self::IdempotencyInProgress
             | Self::VerifierIsResponsible
-            | Self::RewardHeld => 409,
-            Self::DisclosureAlreadyOpened => 410,
-            Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
-            Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
-            Self::PhotoUnreadable | Self::RewardCapTooLow => 422,
+            | Self::RewardHeld
             | Self::LastAdmin => 409,
             Self::DisclosureAlreadyOpened => 410,
             Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
             Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
-            Self::PhotoUnreadable | Self::ImportRejected => 422,
+            Self::PhotoUnreadable | Self::RewardCapTooLow | Self::ImportRejected => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
