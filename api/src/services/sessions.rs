@@ -26,9 +26,12 @@ use crate::store::{DbConn, time, write_tx};
 /// Label of the key that hashes session ids.
 const KEY_LABEL: &str = "console-session";
 
-/// How stale `last_seen_at` may get before a request writes it again: an idle timeout is only
-/// as precise as this, and most requests then cost no write.
-const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
+/// How stale `last_seen_at` may get before a request writes it again: a minute, or a quarter
+/// of the idle timeout when that is shorter. The idle timeout is only as precise as this, and
+/// most requests then cost no write.
+fn touch_every(idle: chrono::Duration) -> chrono::Duration {
+    (idle / 4).min(chrono::Duration::seconds(60))
+}
 
 /// A session id as the browser holds it. `Debug` prints nothing.
 #[derive(Clone, PartialEq, Eq)]
@@ -147,12 +150,13 @@ pub async fn resume(ctx: &AppContext, id: &SessionId) -> AppResult<Option<Signed
             return Ok(None);
         };
         let now = time::now();
-        let idle = now - session.last_seen_at >= duration(settings.idle_timeout);
+        let idle_timeout = duration(settings.idle_timeout);
+        let idle = now - session.last_seen_at >= idle_timeout;
         if idle || now >= session.expires_at || !user.active {
             sessions::delete(conn, &hash)?;
             return Ok(None);
         }
-        if now - session.last_seen_at >= TOUCH_EVERY {
+        if now - session.last_seen_at >= touch_every(idle_timeout) {
             sessions::touch(conn, &hash, now)?;
         }
         Ok(Some(SignedIn {
