@@ -62,6 +62,13 @@ pub enum ErrorCode {
     Internal,
     /// The database is not reachable.
     Unavailable,
+    /// The upload budget (or this client's share of it) has no room now; retry after the
+    /// `Retry-After` seconds.
+    UploadBusy,
+    /// A request body stopped arriving, or arrived too slowly.
+    BodyTimeout,
+    /// An `Idempotency-Key` already used for a different request.
+    IdempotencyKeyReused,
 }
 
 impl ErrorCode {
@@ -93,6 +100,9 @@ impl ErrorCode {
         Self::DisclosureAlreadyOpened,
         Self::Internal,
         Self::Unavailable,
+        Self::UploadBusy,
+        Self::BodyTimeout,
+        Self::IdempotencyKeyReused,
     ];
 
     /// The code as clients see it.
@@ -124,6 +134,9 @@ impl ErrorCode {
             Self::DisclosureAlreadyOpened => "disclosure_already_opened",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
+            Self::UploadBusy => "upload_busy",
+            Self::BodyTimeout => "body_timeout",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
         }
     }
 
@@ -148,7 +161,9 @@ impl ErrorCode {
             Self::PhotoUnreadable => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::UploadBusy => 503,
+            Self::BodyTimeout => 408,
+            Self::IdempotencyKeyReused => 422,
         }
     }
 
@@ -208,6 +223,15 @@ impl ErrorCode {
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
+            Self::UploadBusy => (
+                "服务器正忙，请稍后重新发送",
+                "The server is busy with other uploads; send it again shortly",
+            ),
+            Self::BodyTimeout => ("上传超时", "The upload took too long"),
+            Self::IdempotencyKeyReused => (
+                "该 Idempotency-Key 已用于另一份内容不同的请求",
+                "This Idempotency-Key was already used for a different request",
+            ),
         }
     }
 }

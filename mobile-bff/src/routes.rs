@@ -83,7 +83,7 @@ pub async fn submit_report(
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let key = idempotency_key(&req)?;
-    let sub = multipart::read(&ctx, &req, form).await?;
+    let sub = multipart::read(&ctx, &req, form, multipart::Sender::Worker).await?;
     let (status, body) = submission::submit(
         &ctx,
         Reporter::Confidential(&user.0),
@@ -113,7 +113,7 @@ pub async fn submit_anonymous_report(
         return Err(AppError::new(ErrorCode::RateLimited));
     }
     let key = idempotency_key(&req)?;
-    let sub = multipart::read(&ctx, &req, form).await?;
+    let sub = multipart::read(&ctx, &req, form, multipart::Sender::Anonymous).await?;
     let (status, body) = submission::submit(
         &ctx,
         Reporter::Anonymous,

@@ -18,7 +18,11 @@ fn browser_tests_pass_in_chromium() {
             std::env::var("CI").is_err(),
             "QINGLING_SKIP_BROWSER=1 is not allowed in CI: the browser tests must run there"
         );
-        eprintln!("\n{}\nBROWSER TESTS SKIPPED (QINGLING_SKIP_BROWSER=1)\n{}\n", "=".repeat(78), "=".repeat(78));
+        eprintln!(
+            "\n{}\nBROWSER TESTS SKIPPED (QINGLING_SKIP_BROWSER=1)\n{}\n",
+            "=".repeat(78),
+            "=".repeat(78)
+        );
         return;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
