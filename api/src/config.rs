@@ -164,6 +164,9 @@ pub struct Settings {
     pub upload_min_rate: u64,
     /// Longest time a whole upload body may take (`QINGLING_UPLOAD_DEADLINE`).
     pub upload_deadline: Duration,
+    /// Bearer token that `GET /metrics` requires (`QINGLING_METRICS_TOKEN`); unset, `/metrics`
+    /// is not served at all. Never served by `--only mobile`, the internet-facing edge.
+    pub metrics_token: Option<SecretString>,
     /// Worker threads of the HTTP server; 0 means one per core (`QINGLING_HTTP_WORKERS`).
     pub http_workers: usize,
     /// Escalation deadlines.
@@ -203,6 +206,7 @@ struct FileSettings {
     upload_idle_timeout: Option<String>,
     upload_min_rate: Option<u64>,
     upload_deadline: Option<String>,
+    metrics_token: Option<String>,
     http_workers: Option<usize>,
     triage_major_deadline: Option<String>,
     triage_deadline: Option<String>,
@@ -373,6 +377,10 @@ impl Settings {
             upload_idle_timeout: duration("UPLOAD_IDLE_TIMEOUT", file.upload_idle_timeout, "30s")?,
             upload_min_rate: number("UPLOAD_MIN_RATE", file.upload_min_rate, 4096)?,
             upload_deadline: duration("UPLOAD_DEADLINE", file.upload_deadline, "10m")?,
+            metrics_token: var("METRICS_TOKEN")
+                .or(file.metrics_token)
+                .filter(|t| !t.is_empty())
+                .map(SecretString::from),
             http_workers: usize::try_from(number(
                 "HTTP_WORKERS",
                 file.http_workers.map(|v| v as u64),

@@ -77,11 +77,14 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
     );
 }
 
-/// Registers `/healthz`, `/readyz` and `/metrics` (every deployment shape has them).
+/// Registers `/healthz` and `/readyz` (every deployment shape has them).
 pub fn configure_health(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(health::metrics);
+    cfg.service(health::healthz).service(health::readyz);
+}
+
+/// Registers `/metrics` (token-gated; never on the phone-only edge, see `Sides`).
+pub fn configure_metrics(cfg: &mut ServiceConfig) {
+    cfg.service(health::metrics);
 }
 
 /// JSON bodies: size limit and problem+json errors.
