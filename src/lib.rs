@@ -114,7 +114,10 @@ fn app(
         .app_data(routes::path_config())
         .configure(routes::configure_health);
     if sides != Sides::Mobile {
-        app = app.configure(routes::configure_staff);
+        // The phone edge faces the internet: no metrics there at all.
+        app = app
+            .configure(routes::configure_metrics)
+            .configure(routes::configure_staff);
     }
     if sides != Sides::Staff {
         app = app.configure(qingling_mobile_bff::configure);

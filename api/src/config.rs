@@ -150,6 +150,23 @@ pub struct Settings {
     /// Memory that photo upload bodies may hold at once, in bytes (`QINGLING_UPLOAD_MEMORY`);
     /// uploads beyond it wait for room (see `http::upload_budget`).
     pub upload_memory: u64,
+    /// Memory that the upload bodies of one client address may hold at once, in bytes
+    /// (`QINGLING_UPLOAD_MEMORY_PER_CLIENT`); raised to one whole submission if smaller.
+    pub upload_memory_per_client: u64,
+    /// How long an upload waits for room in the budget before it is answered 503 `upload_busy`
+    /// with `Retry-After` (`QINGLING_UPLOAD_WAIT`).
+    pub upload_wait: Duration,
+    /// Longest silence within an upload body before it is cut off with 408 `body_timeout`
+    /// (`QINGLING_UPLOAD_IDLE_TIMEOUT`).
+    pub upload_idle_timeout: Duration,
+    /// Slowest average rate of an upload body in bytes a second, after its first idle period
+    /// (`QINGLING_UPLOAD_MIN_RATE`).
+    pub upload_min_rate: u64,
+    /// Longest time a whole upload body may take (`QINGLING_UPLOAD_DEADLINE`).
+    pub upload_deadline: Duration,
+    /// Bearer token that `GET /metrics` requires (`QINGLING_METRICS_TOKEN`); unset, `/metrics`
+    /// is not served at all. Never served by `--only mobile`, the internet-facing edge.
+    pub metrics_token: Option<SecretString>,
     /// Worker threads of the HTTP server; 0 means one per core (`QINGLING_HTTP_WORKERS`).
     pub http_workers: usize,
     /// Escalation deadlines.
@@ -200,6 +217,12 @@ struct FileSettings {
     anonymous_limit_per_client: Option<u32>,
     json_limit: Option<usize>,
     upload_memory: Option<u64>,
+    upload_memory_per_client: Option<u64>,
+    upload_wait: Option<String>,
+    upload_idle_timeout: Option<String>,
+    upload_min_rate: Option<u64>,
+    upload_deadline: Option<String>,
+    metrics_token: Option<String>,
     http_workers: Option<usize>,
     triage_major_deadline: Option<String>,
     triage_deadline: Option<String>,
@@ -364,6 +387,19 @@ impl Settings {
             )?)
             .map_err(|_| ConfigError::new("QINGLING_JSON_LIMIT: too large"))?,
             upload_memory: number("UPLOAD_MEMORY", file.upload_memory, 256 * 1024 * 1024)?,
+            upload_memory_per_client: number(
+                "UPLOAD_MEMORY_PER_CLIENT",
+                file.upload_memory_per_client,
+                128 * 1024 * 1024,
+            )?,
+            upload_wait: duration("UPLOAD_WAIT", file.upload_wait, "5s")?,
+            upload_idle_timeout: duration("UPLOAD_IDLE_TIMEOUT", file.upload_idle_timeout, "30s")?,
+            upload_min_rate: number("UPLOAD_MIN_RATE", file.upload_min_rate, 4096)?,
+            upload_deadline: duration("UPLOAD_DEADLINE", file.upload_deadline, "10m")?,
+            metrics_token: var("METRICS_TOKEN")
+                .or(file.metrics_token)
+                .filter(|t| !t.is_empty())
+                .map(SecretString::from),
             http_workers: usize::try_from(number(
                 "HTTP_WORKERS",
                 file.http_workers.map(|v| v as u64),

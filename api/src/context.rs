@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::cpu_pool::CpuPool;
 use crate::error::{AppError, AppResult};
 use crate::http::metrics::Metrics;
-use crate::http::upload_budget::UploadBudget;
+use crate::http::upload_budget::{BodyPacing, BudgetLimits, UploadBudget};
 use crate::media::sanitize::PhotoLimits;
 use crate::media::vault::PhotoVault;
 use crate::services::limits::{LoginLimits, PhoneLimits};
@@ -76,7 +76,17 @@ impl AppContext {
         let export_slots = Arc::new(tokio::sync::Semaphore::new(export_slots(
             settings.pool_size,
         )));
-        let uploads = UploadBudget::new(settings.upload_memory, max_submission_body(&photo_limits));
+        let uploads = UploadBudget::new(BudgetLimits {
+            total: settings.upload_memory,
+            max_body: max_submission_body(&photo_limits),
+            per_client: settings.upload_memory_per_client,
+            wait: settings.upload_wait,
+            pacing: BodyPacing {
+                idle: settings.upload_idle_timeout,
+                min_rate: settings.upload_min_rate,
+                deadline: settings.upload_deadline,
+            },
+        });
         Ok(Self {
             settings: Arc::new(settings),
             pool,

@@ -78,6 +78,13 @@ pub enum ErrorCode {
     Internal,
     /// The database is not reachable.
     Unavailable,
+    /// The upload budget (or this client's share of it) has no room now; retry after the
+    /// `Retry-After` seconds.
+    UploadBusy,
+    /// A request body stopped arriving, or arrived too slowly.
+    BodyTimeout,
+    /// An `Idempotency-Key` already used for a different request.
+    IdempotencyKeyReused,
 }
 
 impl ErrorCode {
@@ -116,6 +123,9 @@ impl ErrorCode {
         Self::ImportRejected,
         Self::Internal,
         Self::Unavailable,
+        Self::UploadBusy,
+        Self::BodyTimeout,
+        Self::IdempotencyKeyReused,
     ];
 
     /// The code as clients see it.
@@ -154,6 +164,9 @@ impl ErrorCode {
             Self::ImportRejected => "import_rejected",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
+            Self::UploadBusy => "upload_busy",
+            Self::BodyTimeout => "body_timeout",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
         }
     }
 
@@ -185,7 +198,9 @@ impl ErrorCode {
             Self::PhotoUnreadable | Self::RewardCapTooLow | Self::ImportRejected => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::UploadBusy => 503,
+            Self::BodyTimeout => 408,
+            Self::IdempotencyKeyReused => 422,
         }
     }
 
@@ -270,6 +285,15 @@ impl ErrorCode {
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
+            Self::UploadBusy => (
+                "服务器正忙，请稍后重新发送",
+                "The server is busy with other uploads; send it again shortly",
+            ),
+            Self::BodyTimeout => ("上传超时", "The upload took too long"),
+            Self::IdempotencyKeyReused => (
+                "该 Idempotency-Key 已用于另一份内容不同的请求",
+                "This Idempotency-Key was already used for a different request",
+            ),
         }
     }
 }

@@ -93,7 +93,7 @@ pub async fn submit_report(
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let key = idempotency_key(&req)?;
-    let sub = multipart::read(&ctx, &req, form).await?;
+    let sub = multipart::read(&ctx, &req, form, multipart::Sender::Worker).await?;
     let (status, body) = submission::submit(
         &ctx,
         Reporter::Confidential(&user.0),
@@ -123,7 +123,7 @@ pub async fn submit_anonymous_report(
         return Err(AppError::new(ErrorCode::RateLimited));
     }
     let key = idempotency_key(&req)?;
-    let sub = multipart::read(&ctx, &req, form).await?;
+    let sub = multipart::read(&ctx, &req, form, multipart::Sender::Anonymous).await?;
     let (status, body) = submission::submit(
         &ctx,
         Reporter::Anonymous,

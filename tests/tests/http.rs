@@ -6,6 +6,8 @@ use qingling_tests::spawn_app;
 use reqwest::StatusCode;
 use serde_json::json;
 
+const METRICS_TOKEN: &str = "scrape-0f3c9a";
+
 #[tokio::test]
 async fn malformed_json_wrong_types_and_unknown_fields_are_400_problems() {
     let app = spawn_app().await;
@@ -123,7 +125,10 @@ async fn unknown_routes_and_methods_are_problems_in_the_clients_language() {
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
-    let app = spawn_app().await;
+    let app = qingling_tests::spawn_app_with(|s| {
+        s.metrics_token = Some(METRICS_TOKEN.to_owned().into());
+    })
+    .await;
     let h = app
         .client
         .get(format!("{}/healthz", app.base))
@@ -138,9 +143,19 @@ async fn health_readiness_and_metrics() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    // Item 4 of issue 16: /metrics only for the bearer of QINGLING_METRICS_TOKEN.
+    for token in [None, Some("wrong-token")] {
+        let mut req = app.client.get(format!("{}/metrics", app.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let refused = req.send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{token:?}");
+    }
     let m = app
         .client
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .unwrap();

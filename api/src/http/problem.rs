@@ -140,6 +140,13 @@ pub fn render(err: &AppError, lang: Lang, request_id: Option<&str>) -> HttpRespo
     if code == ErrorCode::RateLimited {
         resp.insert_header((header::RETRY_AFTER, HeaderValue::from_static("60")));
     }
+    if code == ErrorCode::UploadBusy {
+        resp.insert_header((header::RETRY_AFTER, HeaderValue::from_static("10")));
+    }
+    if code == ErrorCode::BodyTimeout {
+        // The rest of the body is not read: the connection cannot carry another request.
+        resp.insert_header((header::CONNECTION, HeaderValue::from_static("close")));
+    }
     resp.json(body)
 }
 

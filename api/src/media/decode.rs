@@ -12,7 +12,9 @@ use image::{DynamicImage, ImageDecoder as _, ImageFormat};
 
 use super::jpeg_header::{self, HeaderError, JpegHeader};
 use super::orient::Orientation;
-use super::pixels::{Rgb, cmyk_to_rgb, gray_to_rgb, gray16_to_rgb, rgba_over_white_in_place};
+use super::pixels::{
+    Rgb, cmyk_to_rgb, gray_to_rgb, gray16_to_rgb, push_row_as_rgb, rgba_over_white_in_place,
+};
 use super::sanitize::{JpegDecoder, PhotoLimits};
 use super::{errors, sniff::PhotoType};
 use crate::error::AppError;
@@ -36,7 +38,7 @@ pub(crate) fn decode(
 ) -> Result<Decoded, AppError> {
     match kind {
         PhotoType::Jpeg => jpeg(bytes, limits),
-        PhotoType::Png => with_image_crate(bytes, ImageFormat::Png, limits),
+        PhotoType::Png => png(bytes, limits),
         PhotoType::Webp => with_image_crate(bytes, ImageFormat::WebP, limits),
     }
 }
@@ -55,6 +57,10 @@ fn jpeg(bytes: &[u8], limits: &PhotoLimits) -> Result<Decoded, AppError> {
         HeaderError::Malformed => errors::unreadable(),
     })?;
     limits.check_dimensions(header.width, header.height)?;
+    limits.check_scans(
+        header.scans,
+        u64::from(header.width) * u64::from(header.height),
+    )?;
     let k = dct_divisor(header.width.max(header.height));
     let rgb = match limits.jpeg_decoder {
         JpegDecoder::Turbo => jpeg_turbo(bytes, k, limits)?,
@@ -136,6 +142,55 @@ fn jpeg_conservative(
     checked(width, height, pixels)
 }
 
+/// PNG through the `png` crate, normalised to 8-bit samples (16-bit halved, palettes and low bit
+/// depths expanded) and converted to RGB row by row, so the largest buffer is the RGB output
+/// itself. Interlaced files have to be decoded whole first (8-bit, at most four bytes a pixel).
+fn png(bytes: &[u8], limits: &PhotoLimits) -> Result<Decoded, AppError> {
+    let fail = |e: png::DecodingError| match e {
+        png::DecodingError::LimitsExceeded => errors::too_many_raster_pixels(limits),
+        _ => errors::unreadable(),
+    };
+    let mut decoder = png::Decoder::new_with_limits(
+        Cursor::new(bytes),
+        png::Limits {
+            // Room for the interlaced case's whole 8-bit frame plus the decoder's own buffers.
+            bytes: usize::try_from(limits.max_raster_pixels.saturating_mul(4))
+                .unwrap_or(usize::MAX)
+                .saturating_add(1 << 20),
+        },
+    );
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(fail)?;
+    let info = reader.info();
+    let (width, height, interlaced) = (info.width, info.height, info.interlaced);
+    limits.check_raster_dimensions(width, height)?;
+    let orientation = info
+        .exif_metadata
+        .as_deref()
+        .map_or(Orientation::Normal, jpeg_header::exif_orientation);
+    let channels = reader.output_color_type().0.samples();
+    let size = width as usize * height as usize * 3;
+    let mut pixels = Vec::new();
+    pixels
+        .try_reserve_exact(size)
+        .map_err(|_| errors::too_many_raster_pixels(limits))?;
+    if interlaced {
+        let mut frame = vec![0; reader.output_buffer_size().ok_or_else(errors::unreadable)?];
+        let out = reader.next_frame(&mut frame).map_err(fail)?;
+        for row in frame.chunks_exact(out.line_size).take(height as usize) {
+            push_row_as_rgb(channels, &row[..width as usize * channels], &mut pixels);
+        }
+    } else {
+        while let Some(row) = reader.next_row().map_err(fail)? {
+            push_row_as_rgb(channels, row.data(), &mut pixels);
+        }
+    }
+    Ok(Decoded {
+        rgb: checked(width, height, pixels)?,
+        orientation,
+    })
+}
+
 fn with_image_crate(
     bytes: &[u8],
     format: ImageFormat,
@@ -145,12 +200,17 @@ fn with_image_crate(
     let mut fence = image::Limits::default();
     fence.max_image_width = Some(limits.max_side);
     fence.max_image_height = Some(limits.max_side);
-    // The largest legitimate buffer: RGBA with 16 bits a channel at the pixel limit.
-    fence.max_alloc = Some(limits.max_pixels.saturating_mul(8).saturating_add(1 << 20));
+    // The largest legitimate buffer: 8-bit RGBA (all WebP gives) at the raster pixel limit.
+    fence.max_alloc = Some(
+        limits
+            .max_raster_pixels
+            .saturating_mul(4)
+            .saturating_add(1 << 20),
+    );
     reader.limits(fence);
     let mut decoder = reader.into_decoder().map_err(|e| image_error(e, limits))?;
     let (width, height) = decoder.dimensions();
-    limits.check_dimensions(width, height)?;
+    limits.check_raster_dimensions(width, height)?;
     // An unreadable EXIF block must not fail an otherwise good picture.
     let orientation = decoder
         .orientation()
@@ -177,7 +237,7 @@ fn with_image_crate(
 
 fn image_error(e: image::ImageError, limits: &PhotoLimits) -> AppError {
     match e {
-        image::ImageError::Limits(_) => errors::too_many_pixels(limits),
+        image::ImageError::Limits(_) => errors::too_many_raster_pixels(limits),
         _ => errors::unreadable(),
     }
 }

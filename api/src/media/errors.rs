@@ -38,3 +38,28 @@ pub(crate) fn too_many_bytes(max_bytes: usize) -> AppError {
         format!("the photo file is too large (at most {mib} MiB)"),
     )
 }
+
+/// 413: a PNG or WebP with more pixels than those formats may have.
+pub(crate) fn too_many_raster_pixels(limits: &PhotoLimits) -> AppError {
+    let mp = limits.max_raster_pixels / 1_000_000;
+    AppError::new(ErrorCode::PhotoTooLarge).detail(
+        format!("PNG 或 WebP 照片像素过多（最多 {mp} 百万像素），请发送 JPEG 照片"),
+        format!("the PNG or WebP has too many pixels (at most {mp} megapixels); send a JPEG"),
+    )
+}
+
+/// 422: a JPEG with more scans than any camera writes.
+pub(crate) fn too_many_scans() -> AppError {
+    AppError::new(ErrorCode::PhotoUnreadable).detail(
+        "照片的编码方式异常（扫描次数过多），请重新拍摄后再试",
+        "the photo is encoded abnormally (too many scans); take it again",
+    )
+}
+
+/// 422: the photo took longer to process than any real photo does.
+pub(crate) fn too_slow() -> AppError {
+    AppError::new(ErrorCode::PhotoUnreadable).detail(
+        "照片处理超时，请重新拍摄后再试",
+        "processing the photo took too long; take it again",
+    )
+}

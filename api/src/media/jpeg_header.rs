@@ -13,6 +13,10 @@ pub(crate) struct JpegHeader {
     pub height: u32,
     /// EXIF orientation, `Normal` when there is no EXIF or no valid tag.
     pub orientation: Orientation,
+    /// Scans up to the end-of-image marker: 1 for a baseline JPEG, about 10 for a progressive
+    /// one from a camera. A progressive decoder makes a pass over every coefficient per scan, so
+    /// thousands of repeated scans cost minutes of CPU for a file of a few KB.
+    pub scans: u32,
 }
 
 /// Why the headers could not be read.
@@ -93,6 +97,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<JpegHeader, HeaderError> {
                     width,
                     height,
                     orientation,
+                    scans: count_scans(&bytes[pos..]),
                 });
             }
             _ => {}
@@ -100,9 +105,44 @@ pub(crate) fn read(bytes: &[u8]) -> Result<JpegHeader, HeaderError> {
     }
 }
 
+/// Counts the scans from the first scan's entropy-coded data to the end-of-image marker (the
+/// first scan included), skipping the segments between scans by their lengths. Inside
+/// entropy-coded data a 0xFF is followed by 0x00 (stuffing) or a restart marker, so any other
+/// marker found there is a real one. Stops counting at a broken segment.
+fn count_scans(after_first_sos_header: &[u8]) -> u32 {
+    let b = after_first_sos_header;
+    let mut scans = 1u32;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] != 0xFF {
+            i += 1;
+            continue;
+        }
+        let marker = b[i + 1];
+        match marker {
+            0x00 | 0xFF | 0x01 | 0xD0..=0xD7 => i += 1,
+            EOI => break,
+            _ => {
+                let Some(len) = b.get(i + 2..i + 4) else {
+                    break;
+                };
+                let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+                if len < 2 {
+                    break;
+                }
+                if marker == SOS {
+                    scans = scans.saturating_add(1);
+                }
+                i += 2 + len;
+            }
+        }
+    }
+    scans
+}
+
 /// The orientation tag of a TIFF-structured EXIF block; anything unreadable counts as upright
 /// (a broken EXIF block must not make an otherwise good photo fail).
-fn exif_orientation(tiff: &[u8]) -> Orientation {
+pub(crate) fn exif_orientation(tiff: &[u8]) -> Orientation {
     let Ok(exif) = exif::Reader::new().read_raw(tiff.to_vec()) else {
         return Orientation::Normal;
     };
@@ -168,6 +208,22 @@ mod tests {
             read(&jpeg(&[sof(0, 480)], &[])),
             Err(HeaderError::Malformed)
         );
+    }
+
+    #[test]
+    fn scans_are_counted_to_the_end_marker() {
+        let scan = segment(SOS, &[1, 1, 0, 0, 63, 0]);
+        let mut tail = vec![1, 0xFF, 0x00, 2, 0xFF, 0xD3, 3];
+        for _ in 0..4 {
+            tail.extend(segment(0xC4, &[0, 1, 2]));
+            tail.extend(&scan);
+            tail.extend([5, 0xFF, 0x00, 6]);
+        }
+        tail.extend([0xFF, EOI]);
+        let j = jpeg(&[sof(64, 32), scan.clone()], &tail);
+        assert_eq!(read(&j).unwrap().scans, 5);
+        let baseline = jpeg(&[sof(64, 32), scan], &[1, 2, 0xFF, EOI]);
+        assert_eq!(read(&baseline).unwrap().scans, 1);
     }
 
     #[test]

@@ -67,6 +67,28 @@ pub(crate) fn rgba_over_white_in_place(mut rgba: Vec<u8>) -> Vec<u8> {
     rgba
 }
 
+/// Appends one row of 8-bit samples with `channels` per pixel (gray, gray + alpha, RGB, RGBA)
+/// to `out` as RGB, alpha composited over white as in [`rgba_over_white_in_place`]: decoders that
+/// hand out rows convert straight into the one RGB buffer, with no full-size copy in between.
+pub(crate) fn push_row_as_rgb(channels: usize, row: &[u8], out: &mut Vec<u8>) {
+    let over = |c: u8, a: u8| {
+        let a = u16::from(a);
+        ((u16::from(c) * a + 255 * (255 - a) + 127) / 255) as u8
+    };
+    match channels {
+        1 => out.extend(row.iter().flat_map(|&g| [g, g, g])),
+        2 => out.extend(row.chunks_exact(2).flat_map(|p| {
+            let g = over(p[0], p[1]);
+            [g, g, g]
+        })),
+        3 => out.extend_from_slice(row),
+        _ => out.extend(
+            row.chunks_exact(4)
+                .flat_map(|p| [over(p[0], p[3]), over(p[1], p[3]), over(p[2], p[3])]),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +101,18 @@ mod tests {
             cmyk_to_rgb(&[0, 0, 0, 0, 255, 0, 0, 0]),
             vec![255, 255, 255, 0, 255, 255]
         );
+    }
+
+    #[test]
+    fn rows_become_rgb_like_whole_buffers() {
+        let rgba = vec![10, 20, 30, 255, 10, 20, 30, 0, 0, 0, 0, 128];
+        let mut out = Vec::new();
+        push_row_as_rgb(4, &rgba, &mut out);
+        assert_eq!(out, rgba_over_white_in_place(rgba));
+        let mut out = Vec::new();
+        push_row_as_rgb(2, &[7, 255, 7, 0], &mut out);
+        push_row_as_rgb(1, &[9], &mut out);
+        assert_eq!(out, vec![7, 7, 7, 255, 255, 255, 9, 9, 9]);
     }
 
     #[test]

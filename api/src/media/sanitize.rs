@@ -59,6 +59,22 @@ pub struct PhotoLimits {
     pub max_side: u32,
     /// The JPEG decoder to use (default [`JpegDecoder::Conservative`]).
     pub jpeg_decoder: JpegDecoder,
+    /// Width × height of a PNG or WebP (default 8 megapixels; the phone page sends at most 2048 px
+    /// a side). Lower than for JPEG: a phone
+    /// photo is a JPEG, while a PNG or WebP of tens of megapixels is a screenshot montage or a
+    /// bomb (a 373 KB PNG can declare 48 megapixels of 16-bit RGBA), and these decoders cannot
+    /// decode at a reduced scale.
+    pub max_raster_pixels: u64,
+    /// Scans of a JPEG (default 100, libjpeg-turbo's advice for its `max_scans`): a progressive
+    /// camera JPEG has about 10; a bomb repeats its last scan thousands of times.
+    pub max_jpeg_scans: u32,
+    /// Scans × pixels of a JPEG (default 600 million: ten scans of a 50-megapixel photo); a
+    /// progressive decode costs a pass over the whole picture per scan.
+    pub max_scan_pixels: u64,
+    /// Wall-clock time one sanitise may take (default 30 s; a 12-megapixel photo takes ~0.1 s of
+    /// CPU in a release build), checked between its stages: a photo
+    /// that is still not done by then is refused rather than handed on to the next stage.
+    pub time_budget: Duration,
 }
 
 impl Default for PhotoLimits {
@@ -68,6 +84,10 @@ impl Default for PhotoLimits {
             max_pixels: 50_000_000,
             max_side: 20_000,
             jpeg_decoder: JpegDecoder::default(),
+            max_raster_pixels: 8_000_000,
+            max_jpeg_scans: 100,
+            max_scan_pixels: 600_000_000,
+            time_budget: Duration::from_secs(30),
         }
     }
 }
@@ -78,6 +98,26 @@ impl PhotoLimits {
         let pixels = u64::from(width) * u64::from(height);
         if width > self.max_side || height > self.max_side || pixels > self.max_pixels {
             return Err(errors::too_many_pixels(self));
+        }
+        Ok(())
+    }
+
+    /// 413 `photo_too_large` unless a PNG or WebP of `width × height` is within the limits.
+    pub fn check_raster_dimensions(&self, width: u32, height: u32) -> Result<(), AppError> {
+        self.check_dimensions(width, height)?;
+        if u64::from(width) * u64::from(height) > self.max_raster_pixels {
+            return Err(errors::too_many_raster_pixels(self));
+        }
+        Ok(())
+    }
+
+    /// 422 `photo_unreadable` when a JPEG of `pixels` with `scans` scans would cost more passes
+    /// than the limits allow.
+    pub(crate) fn check_scans(&self, scans: u32, pixels: u64) -> Result<(), AppError> {
+        if scans > self.max_jpeg_scans
+            || u64::from(scans).saturating_mul(pixels) > self.max_scan_pixels
+        {
+            return Err(errors::too_many_scans());
         }
         Ok(())
     }
@@ -178,12 +218,22 @@ pub fn sanitize_timed(
     let source_type = sniff(bytes)?;
     // The decoders are fuzzed, but a panic on a hostile file must still end as a refusal of that
     // file and not as a 500.
+    let started = Instant::now();
+    let in_budget = || {
+        if started.elapsed() > limits.time_budget {
+            Err(errors::too_slow())
+        } else {
+            Ok(())
+        }
+    };
     let decoded = catch_unwind(AssertUnwindSafe(|| decode(bytes, source_type, limits)))
         .map_err(|_| errors::unreadable())??;
     lap(&mut times.decode);
+    in_budget()?;
 
     let display = resize::shrink_to_fit(decoded.rgb, DISPLAY_EDGE)?;
     lap(&mut times.resize);
+    in_budget()?;
     let display = orient::apply(display, decoded.orientation);
     lap(&mut times.orient);
     let (tw, th) = resize::fit(display.width, display.height, THUMB_EDGE);

@@ -1,14 +1,22 @@
 //! `Idempotency-Key`: a retried POST returns the first answer and creates nothing new.
 //!
-//! The key is stored only as a hash within a scope (a route and, for logged-in callers, the
+//! The key is stored only as an HMAC within a scope (a route and, for logged-in callers, the
 //! caller's blind index), and the first answer is sealed under the enterprise's key: a phone's
 //! retry gets its receipt code back, while a database dump alone does not. Records older than a
 //! day are dropped; a claim left by a crashed request is taken over after a few minutes.
+//!
+//! An anonymous scope is shared by everyone holding the enterprise's public intake code, so the
+//! key alone proves nothing about the sender: a stranger who guessed or saw a phone's key would
+//! be handed that reporter's receipt code, and with it their messages, appeal and reward (issue
+//! 16, item 2). Each record therefore also keeps a [`Fingerprint`] of the request — an HMAC of its
+//! JSON and of each photo's SHA-256 — and only an identical request is answered with the first
+//! answer; a different one under a used key gets 422 `idempotency_key_reused`.
 
 use chrono::Duration;
 use diesel::prelude::*;
-use qingling_crypto::{Context, KeyRing, Purpose, Sealed};
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use qingling_crypto::{Context, KeyRing, Purpose, Sealed, constant_time_eq};
+use sha2::Sha256;
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::store::schema::idempotency;
@@ -19,11 +27,45 @@ const ABANDONED_AFTER_MINUTES: i64 = 5;
 /// How long answers are kept.
 const KEEP_HOURS: i64 = 24;
 
-/// A validated key with its scope.
+/// The label of the platform key that keys the stored hashes.
+const KEY_LABEL: &str = "idempotency";
+
+/// A validated key with its scope and the fingerprint of the request that carries it.
 #[derive(Clone)]
 pub struct IdempotencyKey {
     scope: String,
     hash: String,
+    fingerprint: String,
+}
+
+/// HMAC-SHA256 over length-prefixed `parts` under the idempotency key (derived from the index key
+/// version of the master key, which never changes, so records survive a rotation).
+fn keyed_hash(keys: &KeyRing, parts: &[&[u8]]) -> AppResult<String> {
+    let key = keys
+        .derive_platform_key(keys.index_key_version(), KEY_LABEL)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("idempotency key: {e}")))?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
+        .map_err(|e| AppError::internal(anyhow::anyhow!("idempotency key: {e}")))?;
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// What makes two requests the same: their parts in order (for a report, its JSON and the
+/// SHA-256 of each photo). Built with [`Fingerprint::part`].
+#[derive(Debug, Default, Clone)]
+pub struct Fingerprint {
+    parts: Vec<Vec<u8>>,
+}
+
+impl Fingerprint {
+    /// Adds the next part.
+    pub fn part(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.parts.push(bytes.into());
+        self
+    }
 }
 
 impl std::fmt::Debug for IdempotencyKey {
@@ -33,8 +75,14 @@ impl std::fmt::Debug for IdempotencyKey {
 }
 
 impl IdempotencyKey {
-    /// Validates the header value (8–128 of letters, digits, `-`, `_`) and binds it to a scope.
-    pub fn parse(raw: &str, scope: String) -> AppResult<Self> {
+    /// Validates the header value (8–128 of letters, digits, `-`, `_`) and binds it to a scope
+    /// and to the request it came with.
+    pub fn parse(
+        keys: &KeyRing,
+        raw: &str,
+        scope: String,
+        request: &Fingerprint,
+    ) -> AppResult<Self> {
         let raw = raw.trim();
         let ok = (8..=128).contains(&raw.len())
             && raw
@@ -47,8 +95,15 @@ impl IdempotencyKey {
                 "Idempotency-Key must be 8 to 128 letters, digits, - or _",
             ));
         }
-        let hash = hex::encode(Sha256::digest(format!("{scope}\u{0}{raw}").as_bytes()));
-        Ok(Self { scope, hash })
+        let hash = keyed_hash(keys, &[b"key", scope.as_bytes(), raw.as_bytes()])?;
+        let mut parts: Vec<&[u8]> = vec![b"request", scope.as_bytes()];
+        parts.extend(request.parts.iter().map(Vec::as_slice));
+        let fingerprint = keyed_hash(keys, &parts)?;
+        Ok(Self {
+            scope,
+            hash,
+            fingerprint,
+        })
     }
 }
 
@@ -87,19 +142,34 @@ pub fn claim(
                 .filter(idempotency::created_at.lt(now - Duration::hours(KEEP_HOURS))),
         )
         .execute(conn)?;
-        let existing: Option<(Option<i32>, Option<Vec<u8>>, chrono::NaiveDateTime)> =
-            idempotency::table
-                .filter(idempotency::scope.eq(&key.scope))
-                .filter(idempotency::key_hash.eq(&key.hash))
-                .select((
-                    idempotency::status,
-                    idempotency::response,
-                    idempotency::created_at,
-                ))
-                .first(conn)
-                .optional()?;
+        type Existing = (
+            Option<i32>,
+            Option<Vec<u8>>,
+            chrono::NaiveDateTime,
+            Option<String>,
+        );
+        let existing: Option<Existing> = idempotency::table
+            .filter(idempotency::scope.eq(&key.scope))
+            .filter(idempotency::key_hash.eq(&key.hash))
+            .select((
+                idempotency::status,
+                idempotency::response,
+                idempotency::created_at,
+                idempotency::fingerprint,
+            ))
+            .first(conn)
+            .optional()?;
+        // A record of another request (or one written before requests were fingerprinted) is
+        // never replayed, finished or not: its answer may hold someone else's receipt code.
+        if let Some((_, _, _, stored)) = &existing
+            && !stored
+                .as_deref()
+                .is_some_and(|f| constant_time_eq(f.as_bytes(), key.fingerprint.as_bytes()))
+        {
+            return Err(reused());
+        }
         match existing {
-            Some((Some(status), Some(sealed), _)) => {
+            Some((Some(status), Some(sealed), _, _)) => {
                 let record = format!("idempotency:{}", key.hash);
                 let sealed = Sealed::from_bytes(&sealed)
                     .map_err(|e| AppError::internal(anyhow::anyhow!("idempotency record: {e}")))?;
@@ -111,7 +181,9 @@ pub fn claim(
                     body: body.expose_secret().to_vec(),
                 })
             }
-            Some((_, _, created)) if created > now - Duration::minutes(ABANDONED_AFTER_MINUTES) => {
+            Some((_, _, created, _))
+                if created > now - Duration::minutes(ABANDONED_AFTER_MINUTES) =>
+            {
                 Err(AppError::new(ErrorCode::IdempotencyInProgress))
             }
             Some(_) => {
@@ -131,12 +203,20 @@ pub fn claim(
                         idempotency::scope.eq(&key.scope),
                         idempotency::key_hash.eq(&key.hash),
                         idempotency::created_at.eq(now),
+                        idempotency::fingerprint.eq(Some(&key.fingerprint)),
                     ))
                     .execute(conn)?;
                 Ok(Claim::Fresh)
             }
         }
     })
+}
+
+fn reused() -> AppError {
+    AppError::new(ErrorCode::IdempotencyKeyReused).detail(
+        "该 Idempotency-Key 已用于另一份内容不同的请求；新的报告请使用新的 Idempotency-Key",
+        "this Idempotency-Key was used for a different request; send a new report with a new key",
+    )
 }
 
 /// Stores the answer; call inside the transaction that does the work.

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::context::AppContext;
 use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::services::idempotency::{self, Claim, IdempotencyKey};
+use crate::services::idempotency::{self, Claim, Fingerprint, IdempotencyKey};
 use crate::services::identity::{self, ReporterIdentity};
 use crate::services::{audit, intake, personal, photos, proofs};
 use crate::store::reports::{self, ReportEventRow, ReportRow};
@@ -39,7 +39,7 @@ impl Level {
 }
 
 /// The `report` part of the multipart form.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
     /// One line (1–100 characters).
@@ -143,6 +143,25 @@ fn pseudonym() -> String {
     format!("报告人-{tail}")
 }
 
+/// The enterprise and area an anonymous report's intake code names; 400 `validation_failed`
+/// when the code is missing or names nothing. The phone route calls it on the `report` part
+/// before it reads (or reserves room for) a single photo byte.
+pub async fn admit_anonymous(
+    ctx: &AppContext,
+    input: &ReportInput,
+) -> AppResult<intake::IntakeTarget> {
+    let code = input.intake_code.clone().ok_or_else(|| {
+        AppError::invalid("intake_code", "需要企业报告码", "intake_code is required")
+    })?;
+    intake::resolve(ctx, code).await.map_err(|e| {
+        if e.code == ErrorCode::NotFound {
+            AppError::invalid("intake_code", "报告码无效", "intake_code is not valid")
+        } else {
+            e
+        }
+    })
+}
+
 /// Where the report goes: the enterprise, and the area the code or form names.
 struct Target {
     enterprise_id: String,
@@ -176,16 +195,7 @@ async fn target(
             (e, None)
         }
         Reporter::Anonymous => {
-            let code = input.intake_code.clone().ok_or_else(|| {
-                AppError::invalid("intake_code", "需要企业报告码", "intake_code is required")
-            })?;
-            let t = intake::resolve(ctx, code).await.map_err(|e| {
-                if e.code == ErrorCode::NotFound {
-                    AppError::invalid("intake_code", "报告码无效", "intake_code is not valid")
-                } else {
-                    e
-                }
-            })?;
+            let t = admit_anonymous(ctx, input).await?;
             (t.enterprise.id, t.area_id)
         }
     };
@@ -242,15 +252,20 @@ pub async fn submit(
         )),
         Reporter::Anonymous => None,
     };
-    let key = idempotency_key
-        .map(|k| {
+    let (key, uploads) = match idempotency_key {
+        None => (None, uploads),
+        Some(k) => {
             let scope = match &reporter_index {
                 Some(idx) => format!("report:{idx}"),
                 None => format!("anonymous:{}", target.enterprise_id),
             };
-            IdempotencyKey::parse(k, scope)
-        })
-        .transpose()?;
+            let (request, uploads) = fingerprint(ctx, &input, uploads).await?;
+            (
+                Some(IdempotencyKey::parse(&ctx.keys, k, scope, &request)?),
+                uploads,
+            )
+        }
+    };
     if let Some(key) = &key {
         let (keys, ent, k) = (ctx.keys.clone(), target.enterprise_id.clone(), key.clone());
         if let Claim::Replay { status, body } = ctx
@@ -276,6 +291,26 @@ pub async fn submit(
         let _ = ctx.db(move |conn| idempotency::release(conn, &key)).await;
     }
     outcome
+}
+
+/// What makes a retry the same submission: the report as parsed (so key order and spacing do
+/// not matter) and each photo's SHA-256, in order. Hashing runs on the CPU pool.
+async fn fingerprint(
+    ctx: &AppContext,
+    input: &ReportInput,
+    uploads: Vec<Vec<u8>>,
+) -> AppResult<(Fingerprint, Vec<Vec<u8>>)> {
+    use sha2::{Digest as _, Sha256};
+    let json = serde_json::to_vec(input).map_err(AppError::internal)?;
+    ctx.cpu(move || {
+        let request = uploads
+            .iter()
+            .fold(Fingerprint::default().part(json), |f, photo| {
+                f.part(Sha256::digest(photo).to_vec())
+            });
+        Ok((request, uploads))
+    })
+    .await
 }
 
 async fn store_report(

@@ -161,6 +161,7 @@ diesel::table! {
         status -> Nullable<Integer>,
         response -> Nullable<Binary>,
         created_at -> Timestamp,
+        fingerprint -> Nullable<Text>,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Liveness, readiness and metrics.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -38,11 +38,34 @@ pub async fn readyz(ctx: web::Data<AppContext>) -> Result<web::Json<Health>, App
     Ok(web::Json(Health { status: "ok" }))
 }
 
-/// Prometheus text exposition.
-#[utoipa::path(tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]
+/// Prometheus text exposition, for the bearer of `QINGLING_METRICS_TOKEN` only. Without that
+/// token configured, or with a wrong one, the answer is the same 404 as for an unknown route:
+/// request counts by route and status tell an outsider when reports are being made.
+#[utoipa::path(tag = "ops", security(("bearer" = [])), responses(
+    (status = 200, content_type = "text/plain", body = String),
+    (status = 404, body = crate::http::problem::Problem)))]
 #[get("/metrics")]
-pub async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(
+    ctx: web::Data<AppContext>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    use secrecy::ExposeSecret as _;
+    let presented = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let allowed = match (&ctx.settings.metrics_token, presented) {
+        (Some(token), Some(p)) => {
+            qingling_crypto::constant_time_eq(token.expose_secret().as_bytes(), p.as_bytes())
+        }
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::new(ErrorCode::RouteNotFound));
+    }
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(ctx.metrics.render())
+        .body(ctx.metrics.render()))
 }

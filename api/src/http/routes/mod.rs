@@ -82,16 +82,20 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
     );
 }
 
-/// Registers `/healthz`, `/readyz` and `/metrics`, and the proof keys and page (every
-/// deployment shape has them).
+/// Registers `/healthz`, `/readyz`, and the proof keys and page (every deployment shape has
+/// them).
 pub fn configure_health(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(health::metrics)
         .service(proof::proof_keys)
         .service(proof::proof_page)
         .service(proof::proof_page_redirect)
         .service(proof::proof_asset);
+}
+
+/// Registers `/metrics` (token-gated; never on the phone-only edge, see `Sides`).
+pub fn configure_metrics(cfg: &mut ServiceConfig) {
+    cfg.service(health::metrics);
 }
 
 /// JSON bodies: size limit and problem+json errors.
