@@ -34,7 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(crate::appeals::message_bureau)
             .service(crate::appeals::message_bureau_with_receipt)
             .service(crate::rewards::claim_reward)
-            .service(crate::board::list_board_hazards),
+            .service(crate::board::list_board_hazards)
+            .service(crate::activation::activate_account),
     );
 }
 
