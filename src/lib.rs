@@ -1,4 +1,5 @@
-//! The `qingling` binary's library: composes `qingling-api` and `qingling-mobile-bff` into one
+//! The `qingling` binary's library: composes `qingling-api`, `qingling-mobile-bff` and
+//! `qingling-console` into one
 //! HTTP application and hosts the subcommands. Tests start the very same [`Application`].
 
 pub mod cli;
@@ -118,7 +119,11 @@ fn app(
     if sides != Sides::Staff {
         app = app.configure(qingling_mobile_bff::configure);
     }
-    let (app, api) = app.split_for_parts();
+    let (mut app, api) = app.split_for_parts();
+    if sides != Sides::Mobile {
+        // The console is staff-facing: it stays with the core, never on the phone edge.
+        app = app.service(qingling_console::scope());
+    }
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
         .default_service(web::to(not_found))
         .wrap(from_fn(request_envelope))

@@ -168,6 +168,22 @@ pub struct Settings {
     /// How long an activation code of a worker imported in bulk works
     /// (`QINGLING_ACTIVATION_CODE_TTL`).
     pub activation_code_ttl: Duration,
+    /// The console's sessions (`QINGLING_CONSOLE_*`).
+    pub console: ConsoleSettings,
+}
+
+/// How the console (`/console/`) keeps its sessions.
+#[derive(Debug, Clone)]
+pub struct ConsoleSettings {
+    /// A session unused this long is over (`QINGLING_CONSOLE_IDLE_TIMEOUT`, default `30m`).
+    pub idle_timeout: Duration,
+    /// A session is over this long after sign-in however busy (`QINGLING_CONSOLE_SESSION_LIFETIME`,
+    /// default `12h`: one shift).
+    pub session_lifetime: Duration,
+    /// Marks the session cookie `Secure`, so the browser sends it over HTTPS only
+    /// (`QINGLING_CONSOLE_SECURE_COOKIE`, `true` or `false`, default `false`). Set it whenever
+    /// the console is reached through HTTPS (a TLS-terminating proxy in front of `serve`).
+    pub secure_cookie: bool,
 }
 
 /// The configuration file: every key optional, unknown keys refused so a typo is not ignored.
@@ -201,6 +217,9 @@ struct FileSettings {
     webhook_max_attempts: Option<u32>,
     public_url: Option<String>,
     activation_code_ttl: Option<String>,
+    console_idle_timeout: Option<String>,
+    console_session_lifetime: Option<String>,
+    console_secure_cookie: Option<bool>,
 }
 
 impl Settings {
@@ -386,6 +405,24 @@ impl Settings {
                 .map(|u| u.trim().trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{bind}")),
             activation_code_ttl: duration("ACTIVATION_CODE_TTL", file.activation_code_ttl, "14d")?,
+            console: ConsoleSettings {
+                idle_timeout: duration("CONSOLE_IDLE_TIMEOUT", file.console_idle_timeout, "30m")?,
+                session_lifetime: duration(
+                    "CONSOLE_SESSION_LIFETIME",
+                    file.console_session_lifetime,
+                    "12h",
+                )?,
+                secure_cookie: match var("CONSOLE_SECURE_COOKIE").as_deref() {
+                    Some("true") => true,
+                    Some("false") => false,
+                    Some(other) => {
+                        return Err(ConfigError::new(format!(
+                            "QINGLING_CONSOLE_SECURE_COOKIE must be true or false, not {other}"
+                        )));
+                    }
+                    None => file.console_secure_cookie.unwrap_or(false),
+                },
+            },
         };
         let public = &settings.public_url;
         if !(public.starts_with("https://") || public.starts_with("http://"))
@@ -412,6 +449,14 @@ impl Settings {
         if settings.webhook_max_attempts == 0 {
             return Err(ConfigError::new(
                 "QINGLING_WEBHOOK_MAX_ATTEMPTS must be at least 1",
+            ));
+        }
+        if settings.console.idle_timeout.is_zero()
+            || settings.console.session_lifetime < settings.console.idle_timeout
+        {
+            return Err(ConfigError::new(
+                "QINGLING_CONSOLE_IDLE_TIMEOUT must be above zero and at most \
+                 QINGLING_CONSOLE_SESSION_LIFETIME",
             ));
         }
         if settings.pool_size == 0 {
@@ -511,6 +556,25 @@ mod tests {
         assert!(with("http://127.0.0.1:9000/hook").is_ok());
         let err = with("ftp://bureau.example/hook").unwrap_err();
         assert!(err.to_string().contains("https://"), "{err}");
+    }
+
+    #[test]
+    fn console_sessions_default_to_half_an_hour_idle_within_a_shift() {
+        let s = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(s.console.idle_timeout, Duration::from_secs(30 * 60));
+        assert_eq!(s.console.session_lifetime, Duration::from_secs(12 * 3600));
+        assert!(!s.console.secure_cookie);
+        let s = Settings::from_sources(None, &env(&[("QINGLING_CONSOLE_SECURE_COOKIE", "true")]))
+            .unwrap();
+        assert!(s.console.secure_cookie);
+        assert!(
+            Settings::from_sources(None, &env(&[("QINGLING_CONSOLE_SECURE_COOKIE", "yes")]))
+                .is_err()
+        );
+        assert!(
+            Settings::from_sources(None, &env(&[("QINGLING_CONSOLE_IDLE_TIMEOUT", "13h")]))
+                .is_err()
+        );
     }
 
     #[test]

@@ -58,6 +58,12 @@ pub enum ErrorCode {
     PrincipalApprovalRequired,
     /// An approved disclosure is shown once; it has been opened already.
     DisclosureAlreadyOpened,
+    /// A reward policy's monthly cap is below three major rewards, so the cap could tell staff
+    /// that two rewards went to one reporter.
+    RewardCapTooLow,
+    /// The reward policy holds this payment until a later month (the reporter's monthly cap);
+    /// nothing was paid. The answer names no amount.
+    RewardHeld,
     /// An admin reset the password: the user must choose a new one before doing anything else.
     PasswordChangeRequired,
     /// The current password given to change it is wrong.
@@ -101,6 +107,8 @@ impl ErrorCode {
         Self::SeparationOfDuties,
         Self::PrincipalApprovalRequired,
         Self::DisclosureAlreadyOpened,
+        Self::RewardCapTooLow,
+        Self::RewardHeld,
         Self::PasswordChangeRequired,
         Self::CurrentPasswordWrong,
         Self::LastAdmin,
@@ -137,6 +145,8 @@ impl ErrorCode {
             Self::SeparationOfDuties => "separation_of_duties",
             Self::PrincipalApprovalRequired => "principal_approval_required",
             Self::DisclosureAlreadyOpened => "disclosure_already_opened",
+            Self::RewardCapTooLow => "reward_cap_too_low",
+            Self::RewardHeld => "reward_held",
             Self::PasswordChangeRequired => "password_change_required",
             Self::CurrentPasswordWrong => "current_password_wrong",
             Self::LastAdmin => "last_admin",
@@ -167,11 +177,12 @@ impl ErrorCode {
             | Self::TransitionNotAllowed
             | Self::IdempotencyInProgress
             | Self::VerifierIsResponsible
+            | Self::RewardHeld
             | Self::LastAdmin => 409,
             Self::DisclosureAlreadyOpened => 410,
             Self::PayloadTooLarge | Self::PhotoTooLarge => 413,
             Self::UnsupportedMediaType | Self::UnsupportedPhotoType => 415,
-            Self::PhotoUnreadable | Self::ImportRejected => 422,
+            Self::PhotoUnreadable | Self::RewardCapTooLow | Self::ImportRejected => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,
@@ -231,6 +242,14 @@ impl ErrorCode {
             Self::DisclosureAlreadyOpened => (
                 "该身份披露已查看过，不能再次查看",
                 "This disclosure has already been opened and is shown only once",
+            ),
+            Self::RewardCapTooLow => (
+                "每月奖励上限不得低于三笔重大隐患奖励",
+                "The monthly cap must be at least three major-hazard rewards",
+            ),
+            Self::RewardHeld => (
+                "按奖励制度，该奖励本月暂缓发放",
+                "The reward policy holds this payment for this month",
             ),
             Self::PasswordChangeRequired => (
                 "请先修改密码",

@@ -5,7 +5,9 @@
 pub mod activation;
 pub mod appeals;
 pub mod board;
+pub mod followup;
 pub mod multipart;
+pub mod page;
 pub mod rewards;
 pub mod routes;
 

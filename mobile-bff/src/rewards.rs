@@ -15,8 +15,9 @@ use utoipa::ToSchema;
 pub struct RewardClaim {
     /// The receipt code shown when the report was sent.
     pub receipt_code: String,
-    /// Payout details, e.g. a mobile-payment account (sealed at once; opened only by the payer
-    /// when marking the reward paid).
+    /// Payout details, e.g. a mobile-payment account (sealed at once; opened once, by a payer
+    /// who is not the reward's approver, when marking the reward paid).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub payout: String,
 }
 

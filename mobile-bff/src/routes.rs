@@ -35,8 +35,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(crate::appeals::message_bureau_with_receipt)
             .service(crate::rewards::claim_reward)
             .service(crate::board::list_board_hazards)
-            .service(crate::activation::activate_account),
+            .service(crate::activation::activate_account)
+            .service(crate::followup::evidence_photo_by_receipt)
+            .service(crate::followup::evidence_photo_by_receipt_header)
+            .service(crate::followup::evidence_photo_mine)
+            .service(crate::followup::list_criteria)
+            // The phone edge may run apart from the core (`serve --only mobile`): a worker logs
+            // in there through the same handlers as `/api/v1/auth/*`.
+            .service(qingling_api::http::routes::auth::login)
+            .service(qingling_api::http::routes::auth::refresh)
+            .service(qingling_api::http::routes::auth::logout),
     );
+    cfg.map(crate::page::configure);
 }
 
 /// The multipart form of a submission, for the OpenAPI document.

@@ -191,7 +191,7 @@ def credit_code() -> str:
     """A unified social credit code (GB 32100-2015) with a valid check character."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    body = "91" + "320100" + "".join(alphabet[b % 31] for b in os.urandom(10))
+    body = "91" + "320100" + "".join(alphabet[b % 31] for b in os.urandom(9))
     total = sum(alphabet.index(c) * w for c, w in zip(body, weights))
     return body + alphabet[(31 - total % 31) % 31]
 

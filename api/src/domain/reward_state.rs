@@ -10,7 +10,9 @@
 //! Only an enterprise's safety managers and principal act on rewards. The approver is never the
 //! proposer (whoever last set the amount); a reward above the policy's threshold is approved only
 //! by a principal. Rejecting an approved reward undoes an approval, so it takes the same
-//! authority as approving it.
+//! authority as approving it. The payer is never the approver: recording a payment opens an
+//! anonymous reporter's sealed payout details (in China a real-name account), so that opening
+//! always takes a second person after the one who released the money (issue #16, item 6).
 
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +87,8 @@ pub struct RewardActor {
     pub role: Role,
     /// Whether they proposed (last set the amount of) this reward.
     pub is_proposer: bool,
+    /// Whether they approved this reward.
+    pub is_approver: bool,
 }
 
 /// Why an action was refused.
@@ -98,6 +102,8 @@ pub enum Refusal {
     OwnProposal,
     /// Above the threshold only a principal may do this.
     PrincipalRequired,
+    /// The approver may not also record the payment (and open the payout details).
+    OwnApproval,
 }
 
 /// Applies an action: the next status, or why not. `above_threshold` is whether the reward's
@@ -127,6 +133,7 @@ pub fn apply(
         (S::Proposed, A::Approve) => approval_authority().map(|()| S::Approved),
         (S::Proposed, A::Reject) => Ok(S::Rejected),
         (S::Approved, A::Reject) => approval_authority().map(|()| S::Rejected),
+        (S::Approved, A::MarkPaid) if who.is_approver => Err(Refusal::OwnApproval),
         (S::Approved, A::MarkPaid) => Ok(S::Paid),
         _ => Err(Refusal::State),
     }
@@ -140,7 +147,7 @@ mod tests {
 
     /// Every allowed combination, written out: (state, action, role, is_proposer,
     /// above_threshold) → next. Anything not listed must be refused.
-    fn allowed(s: S, a: A, role: Role, own: bool, above: bool) -> Option<S> {
+    fn allowed(s: S, a: A, role: Role, own: bool, approver: bool, above: bool) -> Option<S> {
         let staff = matches!(role, Role::SafetyManager | Role::Principal);
         let authority = !own && (!above || role == Role::Principal);
         match (s, a) {
@@ -149,7 +156,7 @@ mod tests {
             (S::Proposed, A::Approve) if authority => Some(S::Approved),
             (S::Proposed, A::Reject) => Some(S::Rejected),
             (S::Approved, A::Reject) if authority => Some(S::Rejected),
-            (S::Approved, A::MarkPaid) => Some(S::Paid),
+            (S::Approved, A::MarkPaid) if !approver => Some(S::Paid),
             _ => None,
         }
     }
@@ -162,32 +169,36 @@ mod tests {
             for a in A::ALL {
                 for role in Role::ALL {
                     for own in [false, true] {
-                        for above in [false, true] {
-                            total += 1;
-                            let got = apply(
-                                s,
-                                a,
-                                RewardActor {
-                                    role,
-                                    is_proposer: own,
-                                },
-                                above,
-                            );
-                            let want = allowed(s, a, role, own, above);
-                            assert_eq!(
-                                got.ok(),
-                                want,
-                                "{s:?} {a:?} {role:?} own={own} above={above}"
-                            );
-                            allowed_count += usize::from(want.is_some());
+                        for approver in [false, true] {
+                            for above in [false, true] {
+                                total += 1;
+                                let got = apply(
+                                    s,
+                                    a,
+                                    RewardActor {
+                                        role,
+                                        is_proposer: own,
+                                        is_approver: approver,
+                                    },
+                                    above,
+                                );
+                                let want = allowed(s, a, role, own, approver, above);
+                                assert_eq!(
+                                    got.ok(),
+                                    want,
+                                    "{s:?} {a:?} {role:?} own={own} approver={approver} above={above}"
+                                );
+                                allowed_count += usize::from(want.is_some());
+                            }
                         }
                     }
                 }
             }
         }
-        assert_eq!(total, 4 * 4 * 6 * 2 * 2);
-        // adjust 8 + approve 3 + reject-proposed 8 + reject-approved 3 + paid 8
-        assert_eq!(allowed_count, 30);
+        assert_eq!(total, 4 * 4 * 6 * 2 * 2 * 2);
+        // adjust 16 + approve 6 + reject-proposed 16 + reject-approved 6 + paid (not by the
+        // approver) 8
+        assert_eq!(allowed_count, 52);
     }
 
     #[test]
@@ -195,11 +206,22 @@ mod tests {
         let mgr = |own| RewardActor {
             role: Role::SafetyManager,
             is_proposer: own,
+            is_approver: false,
         };
         let principal = RewardActor {
             role: Role::Principal,
             is_proposer: true,
+            is_approver: false,
         };
+        let approver = RewardActor {
+            role: Role::Principal,
+            is_proposer: false,
+            is_approver: true,
+        };
+        assert_eq!(
+            apply(S::Approved, A::MarkPaid, approver, false),
+            Err(Refusal::OwnApproval)
+        );
         assert_eq!(
             apply(S::Proposed, A::Approve, mgr(true), false),
             Err(Refusal::OwnProposal)
@@ -223,6 +245,7 @@ mod tests {
         let admin = RewardActor {
             role: Role::Admin,
             is_proposer: false,
+            is_approver: false,
         };
         assert_eq!(
             apply(S::Proposed, A::Approve, admin, false),
@@ -237,6 +260,7 @@ mod tests {
                 let who = RewardActor {
                     role: Role::Principal,
                     is_proposer: false,
+                    is_approver: false,
                 };
                 assert_eq!(apply(s, a, who, false), Err(Refusal::State));
             }

@@ -62,8 +62,16 @@ pub async fn request_envelope(
         }
     }
     // Re-render errors as problems in the client's language with the request id; turn bare
-    // statuses from actix itself (no route, wrong method) into problems too.
+    // statuses from actix itself (no route, wrong method) into problems too. A page that
+    // answered with its own HTML (the console's 403 and 404 pages) keeps it, and so does an
+    // error that answers with a redirect (the console's "sign in first").
+    let is_page = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_failure = status.is_client_error() || status.is_server_error();
     let replacement = match res.response().error() {
+        _ if is_page || !is_failure => None,
         Some(e) => Some(match e.as_error::<AppError>() {
             Some(a) => {
                 let mut copy = AppError::new(a.code);
@@ -73,7 +81,7 @@ pub async fn request_envelope(
             }
             None => problem::from_status(status),
         }),
-        None if status.is_client_error() || status.is_server_error() => {
+        None if is_failure => {
             let is_problem = res
                 .headers()
                 .get(actix_web::http::header::CONTENT_TYPE)

@@ -3,6 +3,12 @@
 //! Refresh tokens rotate: each use returns a new pair and spends the old token. A spent token
 //! presented again means it was stolen (or the client is confused): the whole family descended
 //! from that login is revoked, so the thief's copy dies with the victim's.
+//!
+//! What a login leaves behind is kept coarse (issue #16, item 7): token times are whole hours,
+//! expired tokens are deleted at every login and refresh (a spent one is needed for reuse
+//! detection only until it expires), and a login is counted per account per day
+//! (`login_days`) instead of being an audit event with a microsecond time and a place in the
+//! chain next to a report's submission.
 
 use std::net::IpAddr;
 
@@ -107,6 +113,7 @@ fn issue_pair(
     let now = time::now();
     let ttl =
         chrono::Duration::from_std(ctx.settings.refresh_token_ttl).map_err(AppError::internal)?;
+    users::prune_refresh(conn, now)?;
     users::insert_refresh(
         conn,
         &RefreshTokenRow {
@@ -114,10 +121,10 @@ fn issue_pair(
             user_id: actor.user_id.clone(),
             family_id: family.to_owned(),
             token_hash: hash_refresh(&refresh),
-            expires_at: now + ttl,
+            expires_at: time::ceil_hour(now + ttl),
             used_at: None,
             revoked_at: None,
-            created_at: now,
+            created_at: time::floor_hour(now),
         },
     )?;
     Ok(TokenPair {
@@ -129,13 +136,15 @@ fn issue_pair(
     })
 }
 
-/// Logs a user in. Unknown user, wrong password and inactive account answer alike, after the
-/// same Argon2 work; attempts are limited per account and per client.
-pub async fn login(
+/// Checks a username and password: the one credential check behind the API's login and the
+/// console's sign-in. Unknown user, wrong password and inactive account answer alike
+/// (`invalid_credentials`), after the same Argon2 work; attempts are limited per account and
+/// per client (`rate_limited`).
+pub async fn authenticate(
     ctx: &AppContext,
     req: LoginRequest,
     client: Option<IpAddr>,
-) -> AppResult<TokenPair> {
+) -> AppResult<UserRow> {
     let username = req.username.trim().to_ascii_lowercase();
     if !ctx.login_limits.allow(&username, client) {
         return Err(AppError::new(ErrorCode::RateLimited));
@@ -157,10 +166,19 @@ pub async fn login(
             })
         })
         .await?;
-    let Some(user) = user.filter(|u| u.active) else {
+    user.filter(|u| u.active).ok_or_else(|| {
         tracing::info!("login failed");
-        return Err(AppError::new(ErrorCode::InvalidCredentials));
-    };
+        AppError::new(ErrorCode::InvalidCredentials)
+    })
+}
+
+/// Logs a user in (see [`authenticate`]) and issues a token pair.
+pub async fn login(
+    ctx: &AppContext,
+    req: LoginRequest,
+    client: Option<IpAddr>,
+) -> AppResult<TokenPair> {
+    let user = authenticate(ctx, req, client).await?;
     let actor = actor_of(&user)?;
     let ctx2 = ctx.clone();
     ctx.db(move |conn| {
@@ -176,14 +194,8 @@ pub async fn login(
             }
             let family = uuid::Uuid::new_v4().to_string();
             let pair = issue_pair(&ctx2, conn, &user, &family)?;
-            audit::record(
-                conn,
-                Some(&actor),
-                "auth.login",
-                "user",
-                Some(&actor.user_id),
-                serde_json::json!({}),
-            )?;
+            let day = crate::domain::ledger_sheet::beijing_date(time::now()).to_string();
+            users::count_login(conn, &actor.user_id, &day)?;
             Ok(pair)
         })
     })
@@ -206,10 +218,11 @@ pub async fn refresh(ctx: &AppContext, req: RefreshRequest) -> AppResult<TokenPa
                     return Ok(RefreshOutcome::Refused);
                 };
                 let now = time::now();
+                let hour = time::floor_hour(now);
                 let spent = token.used_at.is_some() || token.revoked_at.is_some();
-                if spent || !users::mark_refresh_used(conn, &token.id, now)? {
+                if spent || !users::mark_refresh_used(conn, &token.id, hour)? {
                     if token.revoked_at.is_none() {
-                        users::revoke_family(conn, &token.family_id, now)?;
+                        users::revoke_family(conn, &token.family_id, hour)?;
                         audit::record(
                             conn,
                             None,
@@ -247,15 +260,7 @@ pub async fn logout(ctx: &AppContext, req: RefreshRequest) -> AppResult<()> {
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
             if let Some(token) = users::find_refresh(conn, &hash)? {
-                users::revoke_family(conn, &token.family_id, time::now())?;
-                audit::record(
-                    conn,
-                    None,
-                    "auth.logout",
-                    "user",
-                    Some(&token.user_id),
-                    serde_json::json!({}),
-                )?;
+                users::revoke_family(conn, &token.family_id, time::floor_hour(time::now()))?;
             }
             Ok(())
         })
@@ -352,14 +357,13 @@ pub async fn change_password(
     let actor = actor.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
-            let now = time::now();
             // The password checked above must still be the one stored (no reset in between).
             let fresh = users::find(conn, &user.id)?.ok_or_else(AppError::not_found)?;
             if fresh.password_hash != user.password_hash || !fresh.active {
                 return Err(AppError::new(ErrorCode::CurrentPasswordWrong));
             }
             users::set_password(conn, &user.id, &hash, false)?;
-            users::revoke_all_refresh(conn, &user.id, now)?;
+            crate::services::accounts::end_tokens(conn, &user.id)?;
             audit::record(
                 conn,
                 Some(&actor),

@@ -357,7 +357,7 @@ fn timeline_entry(
     note: Option<String>,
 ) -> TimelineEntry {
     TimelineEntry {
-        at: time::to_rfc3339(at),
+        at: crate::services::staff_times::event_time(at, actor_role.as_deref()),
         kind,
         actor_role,
         from_status,
@@ -394,7 +394,7 @@ fn report_subject(conn: &mut DbConn, report_id: &str) -> AppResult<Option<Report
     let photo_ids = photo_ids(conn, "report", &r.id)?;
     Ok(Some(ReportSubject {
         criterion_codes: serde_json::from_str(&r.criterion_codes).unwrap_or_default(),
-        created_at: time::to_rfc3339(r.created_at),
+        created_at: crate::services::staff_times::reporter_made_rfc3339(r.created_at),
         id: r.id,
         title: r.title,
         description: r.description,

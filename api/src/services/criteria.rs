@@ -76,11 +76,25 @@ pub async fn list_criteria(
         .enterprise_id
         .clone()
         .filter(|_| actor.role.is_enterprise_scoped());
+    catalog(ctx, q.sector, ent).await
+}
+
+/// The shared catalog of a sector, for the phone page's report form before anyone logs in
+/// (`GET /m/v1/criteria`): it is the published standard, nothing of any enterprise's.
+pub async fn public_catalog(ctx: &AppContext, q: CriteriaQuery) -> AppResult<Vec<CriterionView>> {
+    catalog(ctx, q.sector, None).await
+}
+
+async fn catalog(
+    ctx: &AppContext,
+    sector: Option<Sector>,
+    ent: Option<String>,
+) -> AppResult<Vec<CriterionView>> {
     let rows = ctx
         .db(move |conn| {
             Ok(criteria::list(
                 conn,
-                q.sector.map(Sector::as_str),
+                sector.map(Sector::as_str),
                 ent.as_deref(),
             )?)
         })

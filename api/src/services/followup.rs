@@ -8,13 +8,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::context::AppContext;
+use crate::domain::hazard_state::HazardState;
 use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult};
+use crate::media::vault::Variant;
 use crate::services::disclosures::{ReporterDisclosureView, disclosures_for_report};
+use crate::services::hazards::OWNER_EVIDENCE;
 use crate::services::identity;
+use crate::services::photos;
 use crate::services::rewards::{ReporterRewardView, reward_for_report, rewards_for_reports};
+use crate::store::hazards::{self, HazardEventRow, HazardRow};
 use crate::store::pagination::PageRequest;
-use crate::store::reports::{self, MessageRow, ReportEventRow, ReportRow};
+use crate::store::reports::{self, MessageRow, PhotoRow, ReportEventRow, ReportRow};
 use crate::store::schema::reports as reports_t;
 use crate::store::{DbConn, time, write_tx};
 
@@ -109,6 +114,84 @@ pub struct FollowUp {
     pub reward: Option<ReporterRewardView>,
     /// Disclosures of the reporter's identity: to whom, why and when.
     pub disclosures: Vec<ReporterDisclosureView>,
+    /// The hazard's progress through rectification, once the report became or joined one
+    /// (absent before triage and for a rejected report).
+    pub progress: Option<HazardProgress>,
+}
+
+/// How the hazard a report became is being dealt with, as its reporter is owed it
+/// (安委〔2024〕7号: every report gets feedback). Roles only: no staff name, id or responsible
+/// person ever appears here.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HazardProgress {
+    /// `registered`, `rectifying`, `awaiting_verification` or `closed` (销号).
+    pub status: String,
+    /// `general` | `major`.
+    pub level: String,
+    /// Registered on the ledger (RFC 3339).
+    pub registered_at: String,
+    /// The current 五落实 plan, once there is one.
+    pub plan: Option<ReporterPlanView>,
+    /// Closed (销号) at (RFC 3339).
+    pub closed_at: Option<String>,
+    /// Every step of the hazard, oldest first, by role.
+    pub steps: Vec<HazardStep>,
+    /// The rectification evidence, shown once the hazard is closed (fetch its photos with
+    /// `POST /m/v1/receipt/photos/{photo_id}` or `GET /m/v1/reports/{id}/photos/{photo_id}`).
+    pub evidence: Vec<ReporterEvidenceView>,
+}
+
+/// The current plan as the reporter sees it: what will be done and by when (the responsible
+/// person's name and the funds stay with the enterprise).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReporterPlanView {
+    /// 整改措施.
+    pub measures: String,
+    /// 整改期限 (`YYYY-MM-DD`).
+    pub deadline: Option<String>,
+    /// Open and past its deadline.
+    pub overdue: bool,
+}
+
+/// One step of the hazard's life.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HazardStep {
+    /// When (RFC 3339).
+    pub at: String,
+    /// What happened.
+    pub kind: String,
+    /// Status before.
+    pub from_status: Option<String>,
+    /// Status after.
+    pub to_status: Option<String>,
+    /// The role that acted; never a name.
+    pub by: Option<String>,
+}
+
+/// Rectification evidence: what was done, and its sanitised photos' ids.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReporterEvidenceView {
+    /// What was done.
+    pub note: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// Photo ids.
+    pub photo_ids: Vec<String>,
+}
+
+/// `POST /m/v1/receipt/photos/{photo_id}` body (the code may travel in an `X-Receipt-Code`
+/// header instead).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptPhoto {
+    /// The receipt code.
+    pub receipt_code: String,
+}
+
+impl std::fmt::Debug for ReceiptPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReceiptPhoto(..)")
+    }
 }
 
 /// One of "my reports", compactly.
@@ -169,7 +252,20 @@ pub fn reporter_timeline(events: Vec<ReportEventRow>) -> Vec<TimelineEntry> {
         .collect()
 }
 
-/// Messages as both sides see them (staff authors are not named).
+/// Messages as staff and the bureau see them: as [`message_views`], with the reporter's own
+/// messages at the hour only (`services::staff_times`).
+pub fn staff_message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
+    rows.into_iter()
+        .map(|m| MessageView {
+            created_at: crate::services::staff_times::message_time(m.created_at, &m.sender),
+            sender: m.sender,
+            recipient: m.recipient,
+            body: m.body,
+        })
+        .collect()
+}
+
+/// Messages as the reporter sees them (staff authors are not named).
 pub fn message_views(rows: Vec<MessageRow>) -> Vec<MessageView> {
     rows.into_iter()
         .map(|m| MessageView {
@@ -186,6 +282,13 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
     let disclosures = disclosures_for_report(conn, &ctx.keys, &report.id)?;
     let timeline = reporter_timeline(reports::events_of(conn, &report.id)?);
     let messages = message_views(reports::messages_of(conn, &report.id, "reporter")?);
+    let progress = match &report.hazard_id {
+        Some(id) => hazards::find(conn, id)?
+            .filter(|h| h.enterprise_id == report.enterprise_id)
+            .map(|h| progress_of(conn, h))
+            .transpose()?,
+        None => None,
+    };
     Ok(FollowUp {
         report_id: report.id,
         title: report.title,
@@ -197,7 +300,119 @@ fn follow_up(ctx: &AppContext, conn: &mut DbConn, report: ReportRow) -> AppResul
         messages,
         reward,
         disclosures,
+        progress,
     })
+}
+
+fn hazard_step(e: HazardEventRow) -> HazardStep {
+    HazardStep {
+        at: time::to_rfc3339(e.at),
+        kind: e.kind,
+        from_status: e.from_status,
+        to_status: e.to_status,
+        by: e.actor_role,
+    }
+}
+
+/// The evidence of a hazard, if it is closed: the reporter sees the proof once the work is
+/// accepted, not drafts the enterprise may still replace.
+fn closed_evidence(conn: &mut DbConn, h: &HazardRow) -> AppResult<Vec<ReporterEvidenceView>> {
+    if h.status != HazardState::Closed.as_str() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for e in hazards::evidence_of(conn, &h.id)? {
+        let photo_ids = reports::photos_of(conn, OWNER_EVIDENCE, &e.id)?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        out.push(ReporterEvidenceView {
+            note: e.note,
+            created_at: time::to_rfc3339(e.created_at),
+            photo_ids,
+        });
+    }
+    Ok(out)
+}
+
+fn progress_of(conn: &mut DbConn, h: HazardRow) -> AppResult<HazardProgress> {
+    let view = crate::services::hazards::hazard_view(h.clone(), &crate::services::hazards::today());
+    let plan = hazards::plans_of(conn, &h.id)?
+        .into_iter()
+        .find(|p| p.version == h.plan_version)
+        .map(|p| ReporterPlanView {
+            measures: p.measures,
+            deadline: p.deadline,
+            overdue: view.overdue,
+        });
+    Ok(HazardProgress {
+        evidence: closed_evidence(conn, &h)?,
+        steps: hazards::events_of(conn, &h.id)?
+            .into_iter()
+            .map(hazard_step)
+            .collect(),
+        status: view.status,
+        level: view.level,
+        registered_at: view.created_at,
+        plan,
+        closed_at: view.closed_at,
+    })
+}
+
+/// A rectification-evidence photo of the report's hazard, once closed; 404 for any other photo,
+/// so ids cannot be probed through a receipt.
+fn evidence_photo_of(conn: &mut DbConn, report: &ReportRow, photo_id: &str) -> AppResult<PhotoRow> {
+    let hazard = match &report.hazard_id {
+        Some(id) => hazards::find(conn, id)?.ok_or_else(AppError::not_found)?,
+        None => return Err(AppError::not_found()),
+    };
+    let photo = reports::find_photo(conn, photo_id)?.ok_or_else(AppError::not_found)?;
+    let shown = photo.owner_type == OWNER_EVIDENCE
+        && photo.enterprise_id == report.enterprise_id
+        && hazard.enterprise_id == report.enterprise_id
+        && closed_evidence(conn, &hazard)?
+            .iter()
+            .any(|e| e.photo_ids.iter().any(|p| p == photo_id));
+    if shown {
+        Ok(photo)
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+/// `POST /m/v1/receipt/photos/{photo_id}`: an evidence photo, for the holder of the receipt.
+pub async fn evidence_photo_by_receipt(
+    ctx: &AppContext,
+    receipt_code: String,
+    photo_id: String,
+    variant: Variant,
+) -> AppResult<Vec<u8>> {
+    let ctx2 = ctx.clone();
+    let row = ctx
+        .db(move |conn| {
+            let report = report_by_receipt(&ctx2.keys, conn, &receipt_code)?;
+            evidence_photo_of(conn, &report, &photo_id)
+        })
+        .await?;
+    photos::load(ctx, row, variant).await
+}
+
+/// `GET /m/v1/reports/{id}/photos/{photo_id}`: the same, for the logged-in reporter.
+pub async fn evidence_photo_mine(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    photo_id: String,
+    variant: Variant,
+) -> AppResult<Vec<u8>> {
+    let (ctx2, actor) = (ctx.clone(), actor.clone());
+    let row = ctx
+        .db(move |conn| {
+            let report = own_report(&ctx2, conn, &actor, &id)?;
+            evidence_photo_of(conn, &report, &photo_id)
+        })
+        .await?;
+    photos::load(ctx, row, variant).await
 }
 
 /// Finds the report a receipt code belongs to: the one lookup behind every receipt route

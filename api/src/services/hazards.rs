@@ -528,6 +528,49 @@ pub async fn photo(
     photos::load(ctx, row, variant).await
 }
 
+fn sweep_view(row: SweepRow) -> SweepView {
+    SweepView {
+        id: row.id,
+        quarter: row.quarter,
+        leader: row.leader,
+        scope: row.scope,
+        date: row.swept_on,
+        created_at: time::to_rfc3339(row.created_at),
+    }
+}
+
+/// The actor's enterprise's most recent sweeps (the console's 排查 page).
+pub async fn list_sweeps(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<SweepView>> {
+    let ent = staff_enterprise(actor)?;
+    let rows = ctx
+        .db(move |conn| Ok(hazards::list_sweeps(conn, &ent, 40)?))
+        .await?;
+    Ok(rows.into_iter().map(sweep_view).collect())
+}
+
+/// One sweep of the actor's enterprise and the hazards found in it (404 for another's).
+pub async fn sweep_findings(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+) -> AppResult<(SweepView, Vec<HazardView>)> {
+    let ent = staff_enterprise(actor)?;
+    let (sweep, rows) = ctx
+        .db(move |conn| {
+            let sweep = hazards::find_sweep(conn, &id)?
+                .filter(|s| s.enterprise_id == ent)
+                .ok_or_else(AppError::not_found)?;
+            let rows = hazards::of_sweep(conn, &sweep.id)?;
+            Ok((sweep, rows))
+        })
+        .await?;
+    let today = today();
+    Ok((
+        sweep_view(sweep),
+        rows.into_iter().map(|r| hazard_view(r, &today)).collect(),
+    ))
+}
+
 /// Records a quarterly sweep.
 pub async fn create_sweep(
     ctx: &AppContext,
@@ -571,12 +614,5 @@ pub async fn create_sweep(
             })
         })
         .await?;
-    Ok(SweepView {
-        id: row.id,
-        quarter: row.quarter,
-        leader: row.leader,
-        scope: row.scope,
-        date: row.swept_on,
-        created_at: time::to_rfc3339(row.created_at),
-    })
+    Ok(sweep_view(row))
 }

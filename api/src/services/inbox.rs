@@ -11,8 +11,8 @@ use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::media::vault::Variant;
 use crate::services::followup::{self, MessageBody, MessageView};
-use crate::services::photos;
-use crate::store::pagination::PageRequest;
+use crate::services::{photos, staff_times};
+use crate::store::pagination::{Cursor, PageRequest, Side, beyond};
 use crate::store::reports::{self, PhotoRow, ReportRow};
 use crate::store::schema::reports as r;
 use crate::store::{DbConn, time};
@@ -27,9 +27,10 @@ pub struct InboxQuery {
     pub level: Option<String>,
     /// Area id.
     pub area_id: Option<String>,
-    /// Submitted at or after (RFC 3339 or `YYYY-MM-DD`).
+    /// Submitted at or after (RFC 3339 or `YYYY-MM-DD`; rounded down to the hour, like the
+    /// times shown).
     pub from: Option<String>,
-    /// Submitted before (RFC 3339 or `YYYY-MM-DD`).
+    /// Submitted before (RFC 3339 or `YYYY-MM-DD`; rounded down to the hour).
     pub to: Option<String>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -40,9 +41,11 @@ pub struct InboxQuery {
 /// How long a report has waited for triage, against its deadline.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Waiting {
-    /// Seconds since submission (until triage, if triaged).
+    /// Seconds since the hour of submission (until triage, if triaged).
     pub waited_seconds: i64,
-    /// When triage is due: 24 h for a suspected-major report, 7 d otherwise (configurable).
+    /// When triage is due, counted from the hour of submission: 24 h for a suspected-major
+    /// report, 7 d otherwise (configurable). The escalation sweeper counts from the precise
+    /// time, so this is never later than the bureau's clock.
     pub triage_due_at: String,
     /// Whether it is (or was) triaged late.
     pub overdue: bool,
@@ -65,10 +68,14 @@ pub struct InboxItem {
     pub pseudonym: String,
     /// `confidential` or `anonymous`.
     pub mode: String,
-    /// Submitted at (RFC 3339).
+    /// Submitted at, rounded down to the hour (RFC 3339): a precise time could be lined up with
+    /// a worker's other traces.
     pub created_at: String,
     /// Waiting time against the triage deadline.
     pub waiting: Waiting,
+    /// The first photo, for a thumbnail (`GET /api/v1/reports/{id}/photos/{photo_id}?size=thumb`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_photo_id: Option<String>,
 }
 
 /// A page of the inbox.
@@ -173,13 +180,13 @@ fn waiting(ctx: &AppContext, row: &ReportRow) -> Waiting {
         d.triage
     };
     let limit = chrono::Duration::from_std(limit).unwrap_or(chrono::Duration::MAX);
-    let due = row
-        .created_at
+    let submitted = staff_times::reporter_made(row.created_at);
+    let due = submitted
         .checked_add_signed(limit)
         .unwrap_or(NaiveDateTime::MAX);
     let end = row.triaged_at.unwrap_or_else(time::now);
     Waiting {
-        waited_seconds: (end - row.created_at).num_seconds(),
+        waited_seconds: (end - submitted).num_seconds(),
         triage_due_at: time::to_rfc3339(due),
         overdue: end > due,
     }
@@ -194,8 +201,9 @@ fn item(ctx: &AppContext, row: &ReportRow) -> InboxItem {
         status: row.status.clone(),
         pseudonym: row.pseudonym.clone(),
         mode: row.mode.clone(),
-        created_at: time::to_rfc3339(row.created_at),
+        created_at: staff_times::reporter_made_rfc3339(row.created_at),
         waiting: waiting(ctx, row),
+        thumbnail_photo_id: None,
     }
 }
 
@@ -222,14 +230,17 @@ pub async fn list(ctx: &AppContext, actor: &Actor, q: InboxQuery) -> AppResult<I
     let from = q
         .from
         .as_deref()
-        .map(|t| parse_time("from", t))
+        .map(|t| parse_time("from", t).map(staff_times::reporter_made))
         .transpose()?;
-    let to = q.to.as_deref().map(|t| parse_time("to", t)).transpose()?;
+    let to =
+        q.to.as_deref()
+            .map(|t| parse_time("to", t).map(staff_times::reporter_made))
+            .transpose()?;
     let p2 = page.clone();
     let rows = ctx
         .db(move |conn| {
             let mut query = r::table
-                .filter(r::enterprise_id.eq(enterprise))
+                .filter(r::enterprise_id.eq(enterprise.clone()))
                 .select(ReportRow::as_select())
                 .into_boxed();
             if let Some(s) = status {
@@ -247,22 +258,45 @@ pub async fn list(ctx: &AppContext, actor: &Actor, q: InboxQuery) -> AppResult<I
             if let Some(t) = to {
                 query = query.filter(r::created_at.lt(t));
             }
+            // The cursor names the last report shown, never its time: the position is read
+            // back here, so a crafted cursor cannot search for a report's precise time.
             if let Some(c) = &p2.after {
-                query = query.filter(
-                    r::created_at
-                        .lt(c.created_at)
-                        .or(r::created_at.eq(c.created_at).and(r::id.lt(c.id.clone()))),
-                );
+                let position = reports::find(conn, &c.id)?
+                    .filter(|r| r.enterprise_id == enterprise)
+                    .map(|r| r.cursor())
+                    .ok_or_else(|| {
+                        AppError::invalid("cursor", "分页游标无效", "cursor is not valid")
+                    })?;
+                // A row value, as the hazard list has: one index seek however deep the page.
+                query = query.filter(beyond("reports", Side::Before, &position));
             }
-            Ok(query
+            let rows: Vec<ReportRow> = query
                 .order((r::created_at.desc(), r::id.desc()))
                 .limit(p2.limit + 1)
-                .load(conn)?)
+                .load(conn)?;
+            let ids: Vec<String> = rows
+                .iter()
+                .take(p2.limit as usize)
+                .map(|r| r.id.clone())
+                .collect();
+            let thumbs = reports::first_photos(conn, &ids)?;
+            Ok((rows, thumbs))
         })
         .await?;
-    let (rows, next_cursor) = page.finish(rows, ReportRow::cursor);
+    let (rows, thumbs) = rows;
+    let (rows, next_cursor) = page.finish(rows, |r| Cursor {
+        created_at: chrono::DateTime::UNIX_EPOCH.naive_utc(),
+        id: r.id.clone(),
+    });
+    let thumbs: std::collections::HashMap<String, String> = thumbs.into_iter().collect();
     Ok(InboxPage {
-        items: rows.iter().map(|row| item(ctx, row)).collect(),
+        items: rows
+            .iter()
+            .map(|row| InboxItem {
+                thumbnail_photo_id: thumbs.get(&row.id).cloned(),
+                ..item(ctx, row)
+            })
+            .collect(),
         next_cursor,
     })
 }
@@ -289,7 +323,7 @@ pub async fn detail(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<Re
         timeline: events
             .into_iter()
             .map(|e| StaffTimelineEntry {
-                at: time::to_rfc3339(e.at),
+                at: staff_times::event_time(e.at, e.actor_role.as_deref()),
                 kind: e.kind,
                 from_status: e.from_status,
                 to_status: e.to_status,
@@ -298,7 +332,7 @@ pub async fn detail(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<Re
                 actor_role: e.actor_role,
             })
             .collect(),
-        messages: followup::message_views(messages),
+        messages: followup::staff_message_views(messages),
     })
 }
 

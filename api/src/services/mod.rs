@@ -28,6 +28,8 @@ pub mod rectification;
 pub mod reward_ledger;
 pub mod rewards;
 pub mod rewards_hook;
+pub mod sessions;
+pub mod staff_times;
 pub mod submission;
 pub mod tokens;
 pub mod triage;

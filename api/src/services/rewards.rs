@@ -4,7 +4,12 @@
 //! Separation of duties and the threshold live in `domain::reward_state`; amounts and the
 //! monthly cap in `domain::reward_policy`. Staff never see who a reporter is: the ledger shows the
 //! report's pseudonym, and an anonymous reporter's payout details stay sealed until the payer
-//! marks the reward paid, when the answer to that one request carries them.
+//! (never the approver) marks the reward paid, when the answer to that one request carries them;
+//! the reporter's follow-up then shows when and by which role they were opened.
+//!
+//! Nothing staff see depends on the reporter's other rewards (issue #16, item 5): proposals and
+//! adjustment bounds come from the policy alone, and the monthly cap is applied only when a
+//! payment is recorded, as a hold of the whole reward that names no amount.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +19,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::context::AppContext;
 use crate::domain::access::EnterpriseAccess;
-use crate::domain::reward_policy::{HazardLevel, PolicyError, RewardPolicy, cap_month};
+use crate::domain::reward_policy::{
+    HazardLevel, PolicyError, PolicyErrorKind, RewardPolicy, cap_month, month_bounds, next_month,
+};
 use crate::domain::reward_state::{self, Refusal, RewardAction, RewardActor, RewardStatus};
 use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -31,12 +38,18 @@ use crate::store::{DbConn, time, write_tx};
 #[serde(deny_unknown_fields)]
 pub struct RewardPolicyRequest {
     /// Reward for a general hazard, fen.
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub general_fen: i64,
     /// Reward for a major hazard, fen (not less than `general_fen`).
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub major_fen: i64,
     /// Rewards strictly above this need a principal's approval, fen.
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub principal_threshold_fen: i64,
-    /// Most one reporter may be proposed per calendar month (China Standard Time), fen.
+    /// Most paid to one confidential reporter per calendar month (China Standard Time), fen: at
+    /// least three times `major_fen` (422 `reward_cap_too_low` otherwise). A payment over it is
+    /// held until a later month, never cut.
+    #[schema(minimum = 1, maximum = 100_000_000)]
     pub monthly_cap_fen: i64,
     /// Whether a duplicate report of an already rewarded hazard is rewarded too (default false).
     #[serde(default)]
@@ -105,8 +118,13 @@ pub struct RewardView {
     pub paid_at: Option<String>,
     /// Whether an anonymous reporter has left (sealed) payout details.
     pub payout_claimed: bool,
-    /// Cap month (`YYYY-MM`, China Standard Time).
+    /// When the payout details were opened (at `/paid`).
+    pub payout_opened_at: Option<String>,
+    /// Month proposed (`YYYY-MM`, China Standard Time).
     pub month: String,
+    /// The policy's monthly cap holds the payment until this month (`YYYY-MM`, China Standard
+    /// Time): set when a payment was refused with 409 `reward_held`; names no amount.
+    pub held_until: Option<String>,
 }
 
 /// The answer to `/paid`: the reward and, for an anonymous reporter who claimed it, the payout
@@ -144,10 +162,12 @@ pub struct RewardQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustRequest {
-    /// New amount, fen: at least 1, at most the policy's standard for the level and what the
-    /// monthly cap leaves.
+    /// New amount, fen: at least 1, at most the policy's standard for the reward's level (never
+    /// anything that depends on the reporter's other rewards).
+    #[schema(minimum = 1, maximum = 100_000_000)]
     pub amount_fen: i64,
     /// Why (required).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -156,6 +176,7 @@ pub struct AdjustRequest {
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     /// Why (required; the reporter sees it).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -164,7 +185,36 @@ pub struct RejectRequest {
 #[serde(deny_unknown_fields)]
 pub struct PaidRequest {
     /// Payout reference (payroll slip, transfer number).
+    #[schema(min_length = 1, max_length = 128, pattern = r"\S")]
     pub reference: String,
+}
+
+/// Who will see an anonymous reporter's payout details, shown before they claim.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PayoutAudience {
+    /// The roles that may open them: one person of these, once.
+    pub roles: Vec<Role>,
+    /// Never the person who approved the reward: opening takes a second person.
+    pub not_the_approver: bool,
+    /// Opened once, when the payment is recorded; never shown again.
+    pub once: bool,
+    /// The same in words (Chinese).
+    pub notice_zh: &'static str,
+    /// The same in words (English).
+    pub notice_en: &'static str,
+}
+
+impl PayoutAudience {
+    /// The rule `mark_paid` enforces, in one place for every face that shows it.
+    fn current() -> Self {
+        Self {
+            roles: vec![Role::SafetyManager, Role::Principal],
+            not_the_approver: true,
+            once: true,
+            notice_zh: "领取信息加密保存。只有在记录发放时，由本企业一名未批准该奖励的安全管理人员或主要负责人查看一次；查看的时间和角色会显示在这里。",
+            notice_en: "Your payout details are sealed. They are opened once, when the payment is recorded, by one safety manager or principal of the enterprise who did not approve the reward; when and by which role will be shown here.",
+        }
+    }
 }
 
 /// The reward as the reporter sees it in their follow-up.
@@ -183,10 +233,25 @@ pub struct ReporterRewardView {
     /// Whether the reporter can claim it now with the receipt code and payout details
     /// (anonymous reports; confidential reporters are paid through payroll).
     pub claimable: bool,
+    /// Who will see the payout details (anonymous reports), before and after claiming.
+    pub payout_seen_by: Option<PayoutAudience>,
+    /// When the payout details were opened.
+    pub payout_opened_at: Option<String>,
+    /// The role of whoever opened them.
+    pub payout_opened_by_role: Option<Role>,
+    /// The monthly cap holds the payment until this month (`YYYY-MM`, China Standard Time).
+    pub held_until: Option<String>,
 }
 
 fn policy_error(e: PolicyError) -> AppError {
-    AppError::invalid(e.field, e.zh, e.en)
+    match e.kind {
+        PolicyErrorKind::Invalid => AppError::invalid(e.field, e.zh, e.en),
+        PolicyErrorKind::CapTooLow => {
+            let mut err = AppError::new(ErrorCode::RewardCapTooLow).detail(e.zh, e.en.clone());
+            err.fields.push((e.field.to_owned(), e.en));
+            err
+        }
+    }
 }
 
 fn policy_from_row(row: &PolicyRow) -> RewardPolicy {
@@ -324,30 +389,12 @@ pub async fn set_policy(
     .await
 }
 
-/// What the cap has already used this month for a reporter (locking the reporter on
-/// PostgreSQL); `None` for reporters we cannot link across reports (anonymous).
-fn used_this_month(
-    conn: &mut DbConn,
-    reporter_index: Option<&str>,
-    month: &str,
-    except_id: Option<&str>,
-) -> AppResult<Option<i64>> {
-    match reporter_index {
-        Some(ri) => {
-            store::lock_reporter(conn, ri)?;
-            Ok(Some(store::month_total(conn, ri, month, except_id)?))
-        }
-        None => Ok(None),
-    }
-}
-
 /// Proposes the reward for a report that triage has just accepted (or linked to `hazard_id` as
 /// a duplicate), inside the triage transaction. `actor` (who triaged) becomes the proposer, so
 /// someone else must approve.
 ///
-/// - The first valid report of a hazard gets the policy's amount for `level`, cut to what the
-///   reporter's monthly cap leaves; a reward the cap cuts to 0 is recorded as rejected with the
-///   reason, so the reporter sees why.
+/// - The first valid report of a hazard gets the policy's amount for `level`, whatever the
+///   reporter was given before (the cap waits for the payment: see [`mark_paid`]).
 /// - A later report of a hazard that already has a live reward gets nothing (`Ok(None)`) unless
 ///   the policy says duplicates share, when it gets its own reward computed the same way.
 /// - Calling it again for the same report returns the existing reward.
@@ -375,9 +422,7 @@ pub fn propose_for_accepted(
     }
     let now = time::now();
     let month = cap_month(now);
-    let used = used_this_month(conn, report.reporter_index.as_deref(), &month, None)?;
-    let amount = policy.proposal(level, used);
-    let capped_to_nothing = amount == 0 && policy.standard(level) > 0;
+    let amount = policy.proposal(level);
     let row = RewardRow {
         id: uuid::Uuid::new_v4().to_string(),
         enterprise_id: report.enterprise_id.clone(),
@@ -387,26 +432,22 @@ pub fn propose_for_accepted(
         level: level.as_str().to_owned(),
         policy_version: version,
         amount_fen: amount,
-        status: if capped_to_nothing {
-            RewardStatus::Rejected
-        } else {
-            RewardStatus::Proposed
-        }
-        .as_str()
-        .to_owned(),
+        status: RewardStatus::Proposed.as_str().to_owned(),
         proposed_by: actor.user_id.clone(),
         proposed_at: now,
         adjust_reason: None,
         approved_by: None,
         approved_at: None,
-        rejected_reason: capped_to_nothing
-            .then(|| "本月奖励已达上限 / the monthly reward cap is reached".to_owned()),
+        rejected_reason: None,
         paid_reference: None,
         paid_at: None,
         payout_sealed: None,
         reporter_index: report.reporter_index.clone(),
         month,
         updated_at: now,
+        held_until: None,
+        payout_opened_at: None,
+        payout_opened_role: None,
     };
     store::insert(conn, &row)?;
     audit::record(
@@ -449,6 +490,8 @@ fn view(row: RewardRow, pseudonym: String) -> AppResult<RewardView> {
         approved_at: ts(row.approved_at),
         paid_at: ts(row.paid_at),
         payout_claimed: row.payout_sealed.is_some(),
+        payout_opened_at: ts(row.payout_opened_at),
+        held_until: row.held_until,
         id: row.id,
         report_id: row.report_id,
         pseudonym,
@@ -496,6 +539,19 @@ fn refusal(r: Refusal) -> AppError {
             "the proposer cannot approve their own proposal",
         ),
         Refusal::PrincipalRequired => AppError::new(ErrorCode::PrincipalApprovalRequired),
+        Refusal::OwnApproval => AppError::new(ErrorCode::SeparationOfDuties).detail(
+            "批准人不能记录发放（记录发放会打开领取信息），须由另一人发放",
+            "the approver cannot record the payment (which opens the payout details); someone else must",
+        ),
+    }
+}
+
+/// The actor relative to a reward: whether they proposed or approved it.
+fn actor_on(actor: &Actor, row: &RewardRow) -> RewardActor {
+    RewardActor {
+        role: actor.role,
+        is_proposer: row.proposed_by == actor.user_id,
+        is_approver: row.approved_by.as_deref() == Some(actor.user_id.as_str()),
     }
 }
 
@@ -510,10 +566,7 @@ fn act(
 ) -> AppResult<RewardRow> {
     let status = parse_status(&row.status)?;
     let policy = policy_at(conn, &row.enterprise_id, row.policy_version)?;
-    let who = RewardActor {
-        role: actor.role,
-        is_proposer: row.proposed_by == actor.user_id,
-    };
+    let who = actor_on(actor, row);
     let next = reward_state::apply(status, action, who, policy.needs_principal(row.amount_fen))
         .map_err(refusal)?;
     change.status = Some(next.as_str().to_owned());
@@ -607,54 +660,100 @@ pub async fn get_reward(ctx: &AppContext, actor: &Actor, id: String) -> AppResul
 }
 
 /// Changes a proposed amount within the policy, with a reason. The adjuster becomes the
-/// proposer: whoever sets the amount may not approve it.
+/// proposer: whoever sets the amount may not approve it. The bound is the level's standard,
+/// whatever else the reporter was given, and a refused adjustment is audited
+/// (`reward.adjust_refused`), so probing leaves a trail.
 pub async fn adjust(
     ctx: &AppContext,
     actor: &Actor,
     id: String,
     req: AdjustRequest,
 ) -> AppResult<RewardView> {
-    let reason = inputs::text("reason", &req.reason, 500)?;
     let amount = req.amount_fen;
-    let (row, p) = staff_action(ctx, actor, id, "reward.adjust", move |conn, actor, row| {
-        let policy = policy_at(conn, &row.enterprise_id, row.policy_version)?;
-        let used = used_this_month(
-            conn,
-            row.reporter_index.as_deref(),
-            &row.month,
-            Some(&row.id),
-        )?;
-        // The state and role are checked first, so a paid reward answers 409, not 400.
-        reward_state::apply(
-            parse_status(&row.status)?,
-            RewardAction::Adjust,
-            RewardActor {
-                role: actor.role,
-                is_proposer: true,
-            },
-            false,
-        )
-        .map_err(refusal)?;
-        policy
-            .check_adjustment(parse_level(&row.level)?, amount, used)
-            .map_err(policy_error)?;
-        let after = act(
-            conn,
-            actor,
-            row,
-            RewardAction::Adjust,
-            RewardChange {
-                amount_fen: Some(amount),
-                proposed_by: Some(actor.user_id.clone()),
-                adjust_reason: Some(reason),
-                ..RewardChange::default()
-            },
-        )?;
-        let details = serde_json::json!({ "from_fen": row.amount_fen, "to_fen": amount });
-        Ok((after, details))
-    })
-    .await?;
-    view(row, p)
+    let id2 = id.clone();
+    let done = async {
+        let reason = inputs::text("reason", &req.reason, 500)?;
+        staff_action(ctx, actor, id2, "reward.adjust", move |conn, actor, row| {
+            let policy = policy_at(conn, &row.enterprise_id, row.policy_version)?;
+            // The state and role are checked first, so a paid reward answers 409, not 400.
+            reward_state::apply(
+                parse_status(&row.status)?,
+                RewardAction::Adjust,
+                RewardActor {
+                    role: actor.role,
+                    is_proposer: true,
+                    is_approver: false,
+                },
+                false,
+            )
+            .map_err(refusal)?;
+            policy
+                .check_adjustment(parse_level(&row.level)?, amount)
+                .map_err(policy_error)?;
+            let after = act(
+                conn,
+                actor,
+                row,
+                RewardAction::Adjust,
+                RewardChange {
+                    amount_fen: Some(amount),
+                    proposed_by: Some(actor.user_id.clone()),
+                    adjust_reason: Some(reason),
+                    ..RewardChange::default()
+                },
+            )?;
+            let details = serde_json::json!({ "from_fen": row.amount_fen, "to_fen": amount });
+            Ok((after, details))
+        })
+        .await
+    }
+    .await;
+    match done {
+        Ok((row, p)) => view(row, p),
+        Err(e) => {
+            audit_refused_adjustment(ctx, actor, id, amount, e.code).await;
+            Err(e)
+        }
+    }
+}
+
+/// Records a refused adjustment of one of the actor's enterprise's rewards, in a transaction
+/// of its own (the refused one rolled back). Another enterprise's or a missing reward leaves no
+/// event: it answered 404 and there is nothing of the actor's to audit.
+async fn audit_refused_adjustment(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    requested_fen: i64,
+    code: ErrorCode,
+) {
+    if matches!(
+        code,
+        ErrorCode::NotFound | ErrorCode::Internal | ErrorCode::Unavailable
+    ) {
+        return;
+    }
+    let actor = actor.clone();
+    let recorded = ctx
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let Ok(row) = load_for_staff(conn, &actor, &id) else {
+                    return Ok(());
+                };
+                audit::record(
+                    conn,
+                    Some(&actor),
+                    "reward.adjust_refused",
+                    "reward",
+                    Some(&row.id),
+                    serde_json::json!({ "requested_fen": requested_fen, "code": code.as_str() }),
+                )
+            })
+        })
+        .await;
+    if let Err(e) = recorded {
+        tracing::warn!(error = ?e, "could not audit a refused reward adjustment");
+    }
 }
 
 /// Approves a proposed reward (not the proposer; above the threshold, a principal).
@@ -703,8 +802,20 @@ pub async fn reject(
     view(row, p)
 }
 
-/// Records the payment of an approved reward. The answer carries an anonymous reporter's
-/// payout details, opened for this answer only.
+enum PaidOutcome {
+    Paid(Box<RewardRow>, String),
+    Held(String),
+}
+
+/// Records the payment of an approved reward (not by its approver). The answer carries an
+/// anonymous reporter's payout details, opened for this answer only; the reporter's follow-up
+/// then shows when and by which role.
+///
+/// The monthly cap is applied here, and only here: when what was already paid this month to
+/// the same confidential reporter plus this reward would pass the cap, nothing is paid, the
+/// reward stays approved and is held until next month (`held_until`), and the payer gets 409
+/// `reward_held` naming the month and no amount. Because the cap holds at least three major
+/// rewards, no reporter's first three payments of a month are ever held.
 pub async fn mark_paid(
     ctx: &AppContext,
     actor: &Actor,
@@ -712,25 +823,83 @@ pub async fn mark_paid(
     req: PaidRequest,
 ) -> AppResult<PaidView> {
     let reference = inputs::text("reference", &req.reference, 128)?;
-    let (row, p) = staff_action(ctx, actor, id, "reward.paid", move |conn, actor, row| {
-        let after = act(
-            conn,
-            actor,
-            row,
-            RewardAction::MarkPaid,
-            RewardChange {
-                paid_reference: Some(reference),
-                paid_at: Some(time::now()),
-                ..RewardChange::default()
-            },
-        )?;
-        let details = serde_json::json!({
-            "amount_fen": row.amount_fen,
-            "payout_opened": row.payout_sealed.is_some(),
-        });
-        Ok((after, details))
-    })
-    .await?;
+    let actor = actor.clone();
+    let outcome = ctx
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = load_for_staff(conn, &actor, &id)?;
+                let status = parse_status(&row.status)?;
+                reward_state::apply(
+                    status,
+                    RewardAction::MarkPaid,
+                    actor_on(&actor, &row),
+                    false,
+                )
+                .map_err(refusal)?;
+                let now = time::now();
+                if let Some(ri) = row.reporter_index.as_deref() {
+                    let (_, policy) = effective_policy(conn, &row.enterprise_id)?;
+                    store::lock_reporter(conn, ri)?;
+                    let (from, until) = month_bounds(now);
+                    let paid = store::paid_total(conn, ri, from, until)?;
+                    if !policy.payment_fits(paid, row.amount_fen) {
+                        let month = next_month(now);
+                        if !store::hold(conn, &row.id, &month, now)? {
+                            return Err(AppError::new(ErrorCode::TransitionNotAllowed));
+                        }
+                        audit::record(
+                            conn,
+                            Some(&actor),
+                            "reward.hold",
+                            "reward",
+                            Some(&row.id),
+                            serde_json::json!({ "until": month }),
+                        )?;
+                        return Ok(PaidOutcome::Held(month));
+                    }
+                }
+                let opened = row.payout_sealed.is_some();
+                let after = act(
+                    conn,
+                    &actor,
+                    &row,
+                    RewardAction::MarkPaid,
+                    RewardChange {
+                        paid_reference: Some(reference),
+                        paid_at: Some(now),
+                        held_until: row.held_until.is_some().then_some(None),
+                        payout_opened_at: opened.then_some(now),
+                        payout_opened_role: opened.then(|| actor.role.as_str().to_owned()),
+                        ..RewardChange::default()
+                    },
+                )?;
+                audit::record(
+                    conn,
+                    Some(&actor),
+                    "reward.paid",
+                    "reward",
+                    Some(&after.id),
+                    serde_json::json!({
+                        "amount_fen": row.amount_fen,
+                        "payout_opened": opened,
+                    }),
+                )?;
+                let pseudonym = pseudonym_of(conn, &after.report_id)?;
+                Ok(PaidOutcome::Paid(Box::new(after), pseudonym))
+            })
+        })
+        .await?;
+    let (row, p) = match outcome {
+        PaidOutcome::Paid(row, p) => (*row, p),
+        PaidOutcome::Held(month) => {
+            return Err(AppError::new(ErrorCode::RewardHeld).detail(
+                format!("按奖励制度的每月上限，该奖励暂缓至 {month} 发放，届时请再记录发放"),
+                format!(
+                    "the reward policy's monthly cap holds this payment until {month}; record it again then"
+                ),
+            ));
+        }
+    };
     let payout = match &row.payout_sealed {
         Some(sealed) => Some(open_payout(&ctx.keys, &row, sealed)?),
         None => None,
@@ -796,6 +965,11 @@ pub fn rewards_for_reports(
 fn reporter_view(row: RewardRow, anonymous: bool) -> AppResult<ReporterRewardView> {
     let status = parse_status(&row.status)?;
     let open = matches!(status, RewardStatus::Proposed | RewardStatus::Approved);
+    let opened_by = row
+        .payout_opened_role
+        .as_deref()
+        .map(|r| Role::parse(r).ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown role"))))
+        .transpose()?;
     Ok(ReporterRewardView {
         amount_fen: row.amount_fen,
         status,
@@ -803,6 +977,10 @@ fn reporter_view(row: RewardRow, anonymous: bool) -> AppResult<ReporterRewardVie
         paid_at: ts(row.paid_at),
         payout_claimed: row.payout_sealed.is_some(),
         claimable: anonymous && open && row.payout_sealed.is_none() && row.amount_fen > 0,
+        payout_seen_by: anonymous.then(PayoutAudience::current),
+        payout_opened_at: ts(row.payout_opened_at),
+        payout_opened_by_role: opened_by,
+        held_until: row.held_until,
     })
 }
 

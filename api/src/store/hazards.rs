@@ -337,6 +337,29 @@ pub fn insert_sweep(conn: &mut DbConn, row: &SweepRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// The enterprise's most recent sweeps, newest first.
+pub fn list_sweeps(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<SweepRow>> {
+    sweeps::table
+        .filter(sweeps::enterprise_id.eq(enterprise_id))
+        .order((sweeps::swept_on.desc(), sweeps::created_at.desc()))
+        .limit(limit)
+        .select(SweepRow::as_select())
+        .load(conn)
+}
+
+/// The hazards found in one sweep, in the order they were registered.
+pub fn of_sweep(conn: &mut DbConn, sweep_id: &str) -> QueryResult<Vec<HazardRow>> {
+    hazards::table
+        .filter(hazards::sweep_id.eq(sweep_id))
+        .order((hazards::created_at.asc(), hazards::id.asc()))
+        .select(HazardRow::as_select())
+        .load(conn)
+}
+
 /// Finds a sweep by id.
 pub fn find_sweep(conn: &mut DbConn, id: &str) -> QueryResult<Option<SweepRow>> {
     sweeps::table

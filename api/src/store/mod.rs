@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod reports;
 pub mod rewards;
 pub mod schema;
+pub mod sessions;
 pub mod time;
 pub mod users;
 

@@ -172,6 +172,23 @@ pub fn insert_photos(conn: &mut DbConn, rows: &[PhotoRow]) -> QueryResult<()> {
     Ok(())
 }
 
+/// The first photo of each of the given reports, as `(report_id, photo_id)` (the inbox's
+/// thumbnails: one query for a whole page, through `photos_owner`).
+pub fn first_photos(
+    conn: &mut DbConn,
+    report_ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    if report_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    photos::table
+        .filter(photos::owner_type.eq("report"))
+        .filter(photos::owner_id.eq_any(report_ids))
+        .filter(photos::position.eq(0))
+        .select((photos::owner_id, photos::id))
+        .load(conn)
+}
+
 /// The photos of one owner, in order.
 pub fn photos_of(
     conn: &mut DbConn,

@@ -73,10 +73,16 @@ pub struct RewardRow {
     pub payout_sealed: Option<Vec<u8>>,
     /// The reporter's blind index (confidential reports), for the cap.
     pub reporter_index: Option<String>,
-    /// Cap month, `YYYY-MM` in China Standard Time.
+    /// Month proposed, `YYYY-MM` in China Standard Time.
     pub month: String,
     /// Last change.
     pub updated_at: NaiveDateTime,
+    /// The monthly cap holds the payment until this month (`YYYY-MM`, China Standard Time).
+    pub held_until: Option<String>,
+    /// When the sealed payout details were opened.
+    pub payout_opened_at: Option<NaiveDateTime>,
+    /// The role of whoever opened them (`safety_manager` or `principal`).
+    pub payout_opened_role: Option<String>,
 }
 
 impl RewardRow {
@@ -164,29 +170,38 @@ pub fn hazard_has_live_reward(conn: &mut DbConn, hazard_id: &str) -> QueryResult
     .get_result(conn)
 }
 
-/// The total of a reporter's live rewards in a month, leaving out one reward (being adjusted).
-pub fn month_total(
+/// What was paid to one reporter (by blind index) between two instants, for the monthly cap.
+pub fn paid_total(
     conn: &mut DbConn,
     reporter_index: &str,
-    month: &str,
-    except_id: Option<&str>,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
 ) -> QueryResult<i64> {
-    let amounts: Vec<(String, i64)> = rewards::table
+    let amounts: Vec<i64> = rewards::table
         .filter(rewards::reporter_index.eq(reporter_index))
-        .filter(rewards::month.eq(month))
-        .filter(rewards::status.ne("rejected"))
-        .select((rewards::id, rewards::amount_fen))
+        .filter(rewards::status.eq("paid"))
+        .filter(rewards::paid_at.ge(from))
+        .filter(rewards::paid_at.lt(until))
+        .select(rewards::amount_fen)
         .load(conn)?;
-    Ok(amounts
-        .into_iter()
-        .filter(|(id, _)| Some(id.as_str()) != except_id)
-        .map(|(_, a)| a)
-        .sum())
+    Ok(amounts.into_iter().fold(0i64, i64::saturating_add))
+}
+
+/// Records that the monthly cap holds a reward until `month`, if it is still approved.
+pub fn hold(conn: &mut DbConn, id: &str, month: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        rewards::table
+            .filter(rewards::id.eq(id))
+            .filter(rewards::status.eq("approved")),
+    )
+    .set((rewards::held_until.eq(month), rewards::updated_at.eq(at)))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Serialises cap checks for one reporter on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already
-/// serialises every writer): two reports of the same worker accepted at once must not both
-/// fit under the cap.
+/// serialises every writer): two rewards of the same worker paid at once must not both fit
+/// under the cap.
 pub fn lock_reporter(conn: &mut DbConn, reporter_index: &str) -> QueryResult<()> {
     if super::conn::is_postgres(conn) {
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))::text")
@@ -249,6 +264,12 @@ pub struct RewardChange {
     pub paid_at: Option<NaiveDateTime>,
     /// Sealed payout details.
     pub payout_sealed: Option<Vec<u8>>,
+    /// Clears a hold (`Some(None)`).
+    pub held_until: Option<Option<String>>,
+    /// When the payout details were opened.
+    pub payout_opened_at: Option<NaiveDateTime>,
+    /// Who (by role) opened them.
+    pub payout_opened_role: Option<String>,
     /// Always set.
     pub updated_at: Option<NaiveDateTime>,
 }

@@ -372,6 +372,17 @@ diesel::table! {
         reporter_index -> Nullable<Text>,
         month -> Text,
         updated_at -> Timestamp,
+        held_until -> Nullable<Text>,
+        payout_opened_at -> Nullable<Timestamp>,
+        payout_opened_role -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    login_days (user_id, day) {
+        user_id -> Text,
+        day -> Text,
+        logins -> BigInt,
     }
 }
 
@@ -390,8 +401,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    console_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(areas -> enterprises (enterprise_id));
+diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(login_days -> users (user_id));
 diesel::joinable!(activation_codes -> users (user_id));
 diesel::joinable!(reports -> enterprises (enterprise_id));
 diesel::joinable!(reports -> areas (area_id));
@@ -418,6 +441,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     areas,
     users,
     refresh_tokens,
+    login_days,
     activation_codes,
     audit_events,
     audit_head,
@@ -442,4 +466,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reward_policies,
     rewards,
     disclosures,
+    console_sessions,
 );

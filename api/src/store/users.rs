@@ -188,7 +188,9 @@ pub fn list(
         .load(conn)
 }
 
-/// A refresh token as stored (only its hash).
+/// A refresh token as stored (only its hash). Its times are whole UTC hours (created rounded
+/// down, expiry rounded up, use and revocation rounded down), so a dump cannot line a worker's
+/// token use up with a report's submission to the second.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshTokenRow {
@@ -239,6 +241,51 @@ pub fn mark_refresh_used(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Quer
     .set(refresh_tokens::used_at.eq(at))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Deletes every refresh token that has expired: a spent token is kept only while it could
+/// still be presented, for reuse detection, and then nothing of it remains.
+pub fn prune_refresh(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.le(now))).execute(conn)
+}
+
+/// Counts a login of a user on a day (`YYYY-MM-DD`, China Standard Time): the only trace a
+/// login leaves besides its refresh token.
+pub fn count_login(conn: &mut DbConn, user_id: &str, day: &str) -> QueryResult<()> {
+    use super::schema::login_days as l;
+    let bump = |conn: &mut DbConn| {
+        diesel::update(l::table.find((user_id, day)))
+            .set(l::logins.eq(l::logins + 1))
+            .execute(conn)
+    };
+    if bump(conn)? == 1 {
+        return Ok(());
+    }
+    // No upsert over MultiConnection: insert in a savepoint, and count again if a concurrent
+    // login of the same user inserted the row first.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(l::table)
+            .values((l::user_id.eq(user_id), l::day.eq(day), l::logins.eq(1i64)))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => bump(conn).map(drop),
+        Err(e) => Err(e),
+    }
+}
+
+/// Logins of a user per day, newest first.
+pub fn login_days(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    use super::schema::login_days as l;
+    l::table
+        .filter(l::user_id.eq(user_id))
+        .order(l::day.desc())
+        .select((l::day, l::logins))
+        .load(conn)
 }
 
 /// Revokes every token of a family.

@@ -1,0 +1,838 @@
+//! The console's words, in one table per language: every control, heading and label comes from
+//! here, so each page says the same thing (登录 / 退出; 受理 / 重复 / 不予受理; 保存整改方案;
+//! 上传整改证据; 验收通过 / 验收不通过; 批准 / 驳回 / 标记已发放; 签收 / 督办 / 销号 / 不予立案 —
+//! DESIGN.md, "The faces"). A template reads a word as `{{ m.field }}`; askama checks the field
+//! exists when the console compiles, and a language missing a word does not compile either.
+//!
+//! Adding a page: add its words as fields here (both tables), grouped under a comment naming
+//! the page.
+
+use actix_web::HttpRequest;
+use actix_web::http::header::ACCEPT_LANGUAGE;
+
+/// The languages of the console. Chinese first; English by `Accept-Language` or the switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// 简体中文 (default).
+    Zh,
+    /// English.
+    En,
+}
+
+/// Cookie that remembers the language switch (`/console/lang/{zh|en}`).
+pub const LANG_COOKIE: &str = "qingling_lang";
+
+impl Lang {
+    /// The language of a request: the switch's cookie, else the first language the browser
+    /// names, Chinese when it names neither.
+    pub fn of(req: &HttpRequest) -> Self {
+        if let Some(c) = req.cookie(LANG_COOKIE) {
+            match c.value() {
+                "en" => return Self::En,
+                "zh" => return Self::Zh,
+                _ => {}
+            }
+        }
+        let header = req
+            .headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Self::from_accept_language(header)
+    }
+
+    /// Picks from an `Accept-Language` value: the first of `zh*` or `en*` listed wins.
+    pub fn from_accept_language(header: &str) -> Self {
+        for part in header.split(',') {
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if tag.starts_with("en") {
+                return Self::En;
+            }
+            if tag.starts_with("zh") {
+                return Self::Zh;
+            }
+        }
+        Self::Zh
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    /// The words in this language.
+    pub fn messages(self) -> &'static Messages {
+        match self {
+            Self::Zh => &ZH,
+            Self::En => &EN,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Zh => Self::En,
+            Self::En => Self::Zh,
+        }
+    }
+
+    /// The code in the switch's URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Zh => "zh",
+            Self::En => "en",
+        }
+    }
+
+    /// Picks the Chinese or the English of a pair (the API's error texts come as pairs).
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::Zh => zh,
+            Self::En => en,
+        }
+    }
+}
+
+/// Every word of the console.
+#[derive(Debug)]
+pub struct Messages {
+    // --- the frame --------------------------------------------------------------------------
+    /// Product name in the header.
+    pub app_name: &'static str,
+    /// What the product is, under the name.
+    pub app_tagline: &'static str,
+    /// Skip link for keyboard users.
+    pub skip_to_content: &'static str,
+    /// The main navigation's label.
+    pub main_nav: &'static str,
+    /// Label of the language switch (names the other language).
+    pub switch_language: &'static str,
+    /// "Signed in as".
+    pub signed_in_as: &'static str,
+
+    // --- the main controls (DESIGN.md, "The faces") ----------------------------------------
+    /// 登录.
+    pub login: &'static str,
+    /// 退出.
+    pub logout: &'static str,
+    /// 受理.
+    pub accept: &'static str,
+    /// 重复.
+    pub duplicate: &'static str,
+    /// 不予受理.
+    pub reject: &'static str,
+    /// 保存整改方案.
+    pub save_plan: &'static str,
+    /// 上传整改证据.
+    pub upload_evidence: &'static str,
+    /// 验收通过.
+    pub verify_pass: &'static str,
+    /// 验收不通过.
+    pub verify_fail: &'static str,
+    /// 批准.
+    pub approve: &'static str,
+    /// 驳回.
+    pub refuse: &'static str,
+    /// 标记已发放.
+    pub mark_paid: &'static str,
+    /// 签收.
+    pub acknowledge: &'static str,
+    /// 督办.
+    pub supervise: &'static str,
+    /// 销号.
+    pub close_out: &'static str,
+    /// 不予立案.
+    pub dismiss: &'static str,
+    /// 筛选.
+    pub filter: &'static str,
+    /// 清除筛选.
+    pub clear_filter: &'static str,
+    /// 下一页.
+    pub next_page: &'static str,
+    /// 回到第一页.
+    pub first_page: &'static str,
+    /// 发送.
+    pub send: &'static str,
+    /// 保存.
+    pub save: &'static str,
+    /// 全部 (a filter's "any").
+    pub any: &'static str,
+    /// 返回.
+    pub back: &'static str,
+
+    // --- navigation: one entry per page module (pages/mod.rs) -------------------------------
+    /// 概览.
+    pub nav_overview: &'static str,
+    /// 收件箱.
+    pub nav_inbox: &'static str,
+    /// 隐患台账.
+    pub nav_ledger: &'static str,
+    /// 排查.
+    pub nav_sweeps: &'static str,
+    /// 奖励.
+    pub nav_rewards: &'static str,
+    /// 导出.
+    pub nav_exports: &'static str,
+    /// 身份披露.
+    pub nav_disclosures: &'static str,
+    /// 清零看板.
+    pub nav_board: &'static str,
+    /// 督办事项.
+    pub nav_escalations: &'static str,
+    /// 申诉.
+    pub nav_appeals: &'static str,
+    /// 企业.
+    pub nav_enterprises: &'static str,
+    /// 用户.
+    pub nav_users: &'static str,
+
+    // --- sign-in ----------------------------------------------------------------------------
+    /// Heading of the sign-in page.
+    pub login_title: &'static str,
+    /// 用户名.
+    pub username: &'static str,
+    /// 密码.
+    pub password: &'static str,
+    /// Shown after 退出.
+    pub logged_out: &'static str,
+    /// Shown when a session ended by timeout or revocation.
+    pub session_ended: &'static str,
+    /// A console for staff only.
+    pub login_hint: &'static str,
+
+    // --- errors -----------------------------------------------------------------------------
+    /// 403 page heading.
+    pub forbidden_title: &'static str,
+    /// Why a cross-site or tokenless post was refused.
+    pub forbidden_detail: &'static str,
+    /// 404 page heading.
+    pub not_found_title: &'static str,
+    /// 404 explanation.
+    pub not_found_detail: &'static str,
+    /// Heading of an error box.
+    pub error_title: &'static str,
+    /// This role has no pages yet.
+    pub no_pages_for_role: &'static str,
+
+    // --- words shared by report and hazard pages ---------------------------------------------
+    /// 状态.
+    pub status: &'static str,
+    /// 等级.
+    pub level: &'static str,
+    /// 区域.
+    pub area: &'static str,
+    /// 标题.
+    pub title: &'static str,
+    /// 描述.
+    pub description: &'static str,
+    /// 照片.
+    pub photos: &'static str,
+    /// 时间.
+    pub time: &'static str,
+    /// 来源.
+    pub source: &'static str,
+    /// 一般隐患.
+    pub level_general: &'static str,
+    /// 重大隐患.
+    pub level_major: &'static str,
+    /// 未标注.
+    pub level_unset: &'static str,
+    /// 判定标准.
+    pub criteria: &'static str,
+    /// 过程记录.
+    pub timeline: &'static str,
+    /// 日期 from.
+    pub date_from: &'static str,
+    /// 日期 to.
+    pub date_to: &'static str,
+    /// 无 (none).
+    pub none: &'static str,
+    /// Photo alt text prefix.
+    pub photo_alt: &'static str,
+    /// Enlarge a photo.
+    pub open_full_photo: &'static str,
+
+    // --- 收件箱 and the report page -------------------------------------------------------------
+    /// Inbox heading.
+    pub inbox_title: &'static str,
+    /// Empty inbox.
+    pub inbox_empty: &'static str,
+    /// 提交时间.
+    pub submitted_at: &'static str,
+    /// 受理期限.
+    pub triage_deadline: &'static str,
+    /// 举报人.
+    pub reporter: &'static str,
+    /// 实名（身份已加密）.
+    pub mode_confidential: &'static str,
+    /// 匿名.
+    pub mode_anonymous: &'static str,
+    /// Report status names.
+    pub report_submitted: &'static str,
+    /// Accepted.
+    pub report_accepted: &'static str,
+    /// Duplicate.
+    pub report_duplicate: &'static str,
+    /// Rejected.
+    pub report_rejected: &'static str,
+    /// "overdue by".
+    pub overdue_by: &'static str,
+    /// "left".
+    pub time_left: &'static str,
+    /// "triaged after".
+    pub triaged_after: &'static str,
+    /// 疑似等级.
+    pub suspected_level: &'static str,
+    /// 举报人勾选的判定标准.
+    pub reporter_criteria: &'static str,
+    /// 与举报人的沟通.
+    pub messages_title: &'static str,
+    /// No messages.
+    pub no_messages: &'static str,
+    /// 回复举报人.
+    pub reply_to_reporter: &'static str,
+    /// Sender labels.
+    pub sender_reporter: &'static str,
+    /// Enterprise sender.
+    pub sender_enterprise: &'static str,
+    /// Bureau sender.
+    pub sender_bureau: &'static str,
+    /// 研判.
+    pub triage_title: &'static str,
+    /// 受理为新隐患.
+    pub triage_accept_hint: &'static str,
+    /// 与已有隐患重复.
+    pub triage_duplicate_hint: &'static str,
+    /// 不予受理，原因将告知举报人.
+    pub triage_reject_hint: &'static str,
+    /// 重复的隐患.
+    pub duplicate_of: &'static str,
+    /// 原因.
+    pub reason: &'static str,
+    /// Already triaged.
+    pub already_triaged: &'static str,
+    /// 查看隐患.
+    pub view_hazard: &'static str,
+    /// 选择判定标准 hint.
+    pub criteria_hint: &'static str,
+    /// Pseudonym explanation.
+    pub pseudonym_hint: &'static str,
+    /// Open hazards to choose from for 重复.
+    pub pick_hazard: &'static str,
+
+    // --- 隐患台账 and the hazard page -----------------------------------------------------------
+    /// Ledger heading.
+    pub ledger_title: &'static str,
+    /// Empty ledger.
+    pub ledger_empty: &'static str,
+    /// 逾期.
+    pub overdue: &'static str,
+    /// 仅看逾期.
+    pub only_overdue: &'static str,
+    /// 来源 举报.
+    pub source_report: &'static str,
+    /// 来源 排查.
+    pub source_sweep: &'static str,
+    /// 季度.
+    pub quarter: &'static str,
+    /// 整改期限.
+    pub deadline: &'static str,
+    /// Hazard states.
+    pub hazard_registered: &'static str,
+    /// Rectifying.
+    pub hazard_rectifying: &'static str,
+    /// Awaiting verification.
+    pub hazard_awaiting_verification: &'static str,
+    /// Closed.
+    pub hazard_closed: &'static str,
+    /// 登记时间.
+    pub registered_at: &'static str,
+    /// 销号时间.
+    pub closed_at: &'static str,
+    /// 五落实整改方案.
+    pub plan_title: &'static str,
+    /// 整改措施.
+    pub measures: &'static str,
+    /// 责任人.
+    pub responsible_person: &'static str,
+    /// 整改资金（元）.
+    pub funds_yuan: &'static str,
+    /// 应急预案.
+    pub contingency_plan: &'static str,
+    /// All five required for a major hazard.
+    pub plan_major_hint: &'static str,
+    /// 方案版本.
+    pub plan_version: &'static str,
+    /// 整改证据.
+    pub evidence_title: &'static str,
+    /// 整改说明.
+    pub evidence_note: &'static str,
+    /// 选择照片.
+    pub choose_photos: &'static str,
+    /// 验收.
+    pub verify_title: &'static str,
+    /// 验收意见.
+    pub verify_note: &'static str,
+    /// The verifier must not be the responsible person.
+    pub verify_hint: &'static str,
+    /// 整改前.
+    pub before: &'static str,
+    /// 整改后.
+    pub after: &'static str,
+    /// 整改前后对比.
+    pub before_after: &'static str,
+    /// 历史方案.
+    pub plan_history: &'static str,
+    /// 来源举报.
+    pub from_report: &'static str,
+    /// 元.
+    pub yuan: &'static str,
+    /// Timeline: put on the ledger.
+    pub ev_registered: &'static str,
+    /// Timeline: a plan version saved.
+    pub ev_plan: &'static str,
+    /// Timeline: evidence submitted.
+    pub ev_evidence: &'static str,
+    /// Timeline: closed by the bureau.
+    pub ev_bureau_closed: &'static str,
+    /// No plan yet.
+    pub no_plan: &'static str,
+    /// No evidence yet.
+    pub no_evidence: &'static str,
+    /// Closed: nothing more to do.
+    pub hazard_done: &'static str,
+
+    // --- 排查 ---------------------------------------------------------------------------------
+    /// Sweeps heading.
+    pub sweeps_title: &'static str,
+    /// 记录排查.
+    pub record_sweep: &'static str,
+    /// 带队人.
+    pub sweep_leader: &'static str,
+    /// 排查范围.
+    pub sweep_scope: &'static str,
+    /// 排查日期.
+    pub sweep_date: &'static str,
+    /// 登记排查发现的隐患.
+    pub add_finding: &'static str,
+    /// Sweep recorded.
+    pub sweep_recorded: &'static str,
+    /// 本次排查.
+    pub this_sweep: &'static str,
+    /// 发现的隐患.
+    pub findings: &'static str,
+
+    // --- roles (timelines say who acted by role) --------------------------------------------
+    /// 安全管理人员.
+    pub role_safety_manager: &'static str,
+    /// 主要负责人.
+    pub role_principal: &'static str,
+    /// 身份保管人.
+    pub role_custodian: &'static str,
+    /// 监管部门.
+    pub role_bureau_officer: &'static str,
+    /// 平台管理员.
+    pub role_admin: &'static str,
+    /// 职工.
+    pub role_worker: &'static str,
+    /// 系统.
+    pub role_system: &'static str,
+}
+
+/// 简体中文.
+pub static ZH: Messages = Messages {
+    app_name: "清零",
+    app_tagline: "隐患举报与整改",
+    skip_to_content: "跳到正文",
+    main_nav: "主导航",
+    switch_language: "English",
+    signed_in_as: "当前用户",
+    login: "登录",
+    logout: "退出",
+    accept: "受理",
+    duplicate: "重复",
+    reject: "不予受理",
+    save_plan: "保存整改方案",
+    upload_evidence: "上传整改证据",
+    verify_pass: "验收通过",
+    verify_fail: "验收不通过",
+    approve: "批准",
+    refuse: "驳回",
+    mark_paid: "标记已发放",
+    acknowledge: "签收",
+    supervise: "督办",
+    close_out: "销号",
+    dismiss: "不予立案",
+    filter: "筛选",
+    clear_filter: "清除筛选",
+    next_page: "下一页",
+    first_page: "回到第一页",
+    send: "发送",
+    save: "保存",
+    any: "全部",
+    back: "返回",
+    nav_overview: "概览",
+    nav_inbox: "收件箱",
+    nav_ledger: "隐患台账",
+    nav_sweeps: "排查",
+    nav_rewards: "奖励",
+    nav_exports: "导出",
+    nav_disclosures: "身份披露",
+    nav_board: "清零看板",
+    nav_escalations: "督办事项",
+    nav_appeals: "申诉",
+    nav_enterprises: "企业",
+    nav_users: "用户",
+    login_title: "管理人员登录",
+    username: "用户名",
+    password: "密码",
+    logged_out: "您已退出。",
+    session_ended: "会话已结束，请重新登录。",
+    login_hint: "本系统仅供企业安全管理人员、监管部门和平台管理员使用。",
+    forbidden_title: "请求被拒绝",
+    forbidden_detail: "此操作须从本系统的页面提交。请回到页面后重试。",
+    not_found_title: "未找到",
+    not_found_detail: "没有这个页面，或您无权查看。",
+    error_title: "未能完成",
+    no_pages_for_role: "您的角色在控制台中暂无页面。",
+    status: "状态",
+    level: "等级",
+    area: "区域",
+    title: "标题",
+    description: "描述",
+    photos: "照片",
+    time: "时间",
+    source: "来源",
+    level_general: "一般隐患",
+    level_major: "重大隐患",
+    level_unset: "未标注",
+    criteria: "判定标准",
+    timeline: "过程记录",
+    date_from: "起始日期",
+    date_to: "截止日期",
+    none: "无",
+    photo_alt: "现场照片",
+    open_full_photo: "查看原图",
+    inbox_title: "收件箱",
+    inbox_empty: "没有符合条件的举报。",
+    submitted_at: "提交时间",
+    triage_deadline: "受理期限",
+    reporter: "举报人",
+    mode_confidential: "实名（身份已加密）",
+    mode_anonymous: "匿名",
+    report_submitted: "待受理",
+    report_accepted: "已受理",
+    report_duplicate: "重复",
+    report_rejected: "不予受理",
+    overdue_by: "已超期",
+    time_left: "剩余",
+    triaged_after: "研判用时",
+    suspected_level: "疑似等级",
+    reporter_criteria: "举报人勾选的判定标准",
+    messages_title: "与举报人的沟通",
+    no_messages: "暂无消息。",
+    reply_to_reporter: "回复举报人",
+    sender_reporter: "举报人",
+    sender_enterprise: "企业",
+    sender_bureau: "监管部门",
+    triage_title: "研判",
+    triage_accept_hint: "登记为新的隐患，上台账。",
+    triage_duplicate_hint: "与台账上已有的隐患相同，关联到该隐患。",
+    triage_reject_hint: "不是隐患。原因会告知举报人，举报人可向监管部门申诉。",
+    duplicate_of: "重复的隐患",
+    reason: "原因",
+    already_triaged: "该举报已研判。",
+    view_hazard: "查看隐患",
+    criteria_hint: "勾选任一判定标准即为重大隐患。",
+    pseudonym_hint: "化名仅用于本条举报，不代表举报人身份。",
+    pick_hazard: "选择台账上未销号的隐患",
+    ledger_title: "隐患台账",
+    ledger_empty: "没有符合条件的隐患。",
+    overdue: "逾期",
+    only_overdue: "仅看逾期",
+    source_report: "职工举报",
+    source_sweep: "季度排查",
+    quarter: "季度",
+    deadline: "整改期限",
+    hazard_registered: "已登记",
+    hazard_rectifying: "整改中",
+    hazard_awaiting_verification: "待验收",
+    hazard_closed: "已销号",
+    registered_at: "登记时间",
+    closed_at: "销号时间",
+    plan_title: "五落实整改方案",
+    measures: "整改措施",
+    responsible_person: "责任人",
+    funds_yuan: "整改资金（元）",
+    contingency_plan: "应急预案",
+    plan_major_hint: "重大隐患须五项全部填写：措施、责任人、资金、期限、预案。",
+    plan_version: "方案版本",
+    evidence_title: "整改证据",
+    evidence_note: "整改说明",
+    choose_photos: "照片（最多 5 张）",
+    verify_title: "验收",
+    verify_note: "验收意见",
+    verify_hint: "验收人不能是整改责任人。验收不通过须写明原因，隐患退回整改。",
+    before: "整改前",
+    after: "整改后",
+    before_after: "整改前后对比",
+    plan_history: "历史方案",
+    from_report: "来源举报",
+    yuan: "元",
+    ev_registered: "登记上账",
+    ev_plan: "保存整改方案",
+    ev_evidence: "提交整改证据",
+    ev_bureau_closed: "监管部门销号",
+    no_plan: "尚未制定整改方案。",
+    no_evidence: "尚未提交整改证据。",
+    hazard_done: "该隐患已销号。",
+    sweeps_title: "季度排查",
+    record_sweep: "记录排查",
+    sweep_leader: "带队人",
+    sweep_scope: "排查范围",
+    sweep_date: "排查日期",
+    add_finding: "登记排查发现的隐患",
+    sweep_recorded: "排查已记录。可继续登记本次发现的隐患。",
+    this_sweep: "本次排查",
+    findings: "发现的隐患",
+    role_safety_manager: "安全管理人员",
+    role_principal: "主要负责人",
+    role_custodian: "身份保管人",
+    role_bureau_officer: "监管部门",
+    role_admin: "平台管理员",
+    role_worker: "职工",
+    role_system: "系统",
+};
+
+/// English.
+pub static EN: Messages = Messages {
+    app_name: "Qingling",
+    app_tagline: "Hazard reports and rectification",
+    skip_to_content: "Skip to content",
+    main_nav: "Main navigation",
+    switch_language: "中文",
+    signed_in_as: "Signed in as",
+    login: "Log in",
+    logout: "Log out",
+    accept: "Accept",
+    duplicate: "Duplicate",
+    reject: "Reject",
+    save_plan: "Save rectification plan",
+    upload_evidence: "Upload rectification evidence",
+    verify_pass: "Verification passed",
+    verify_fail: "Verification failed",
+    approve: "Approve",
+    refuse: "Refuse",
+    mark_paid: "Mark as paid",
+    acknowledge: "Acknowledge",
+    supervise: "Supervise",
+    close_out: "Close out",
+    dismiss: "Dismiss",
+    filter: "Filter",
+    clear_filter: "Clear filters",
+    next_page: "Next page",
+    first_page: "Back to the first page",
+    send: "Send",
+    save: "Save",
+    any: "Any",
+    back: "Back",
+    nav_overview: "Overview",
+    nav_inbox: "Inbox",
+    nav_ledger: "Hazard ledger",
+    nav_sweeps: "Sweeps",
+    nav_rewards: "Rewards",
+    nav_exports: "Exports",
+    nav_disclosures: "Disclosures",
+    nav_board: "Clearing board",
+    nav_escalations: "Escalations",
+    nav_appeals: "Appeals",
+    nav_enterprises: "Enterprises",
+    nav_users: "Users",
+    login_title: "Staff log in",
+    username: "Username",
+    password: "Password",
+    logged_out: "You have logged out.",
+    session_ended: "Your session has ended; please log in again.",
+    login_hint: "For enterprise safety staff, bureau officers and platform administrators.",
+    forbidden_title: "Request refused",
+    forbidden_detail: "This action must be sent from this console's own pages. Go back to the page and try again.",
+    not_found_title: "Not found",
+    not_found_detail: "There is no such page, or you may not see it.",
+    error_title: "Could not be done",
+    no_pages_for_role: "Your role has no console pages yet.",
+    status: "Status",
+    level: "Level",
+    area: "Area",
+    title: "Title",
+    description: "Description",
+    photos: "Photos",
+    time: "Time",
+    source: "Source",
+    level_general: "General",
+    level_major: "Major",
+    level_unset: "Not given",
+    criteria: "Criteria",
+    timeline: "Timeline",
+    date_from: "From",
+    date_to: "To",
+    none: "None",
+    photo_alt: "Photo of the site",
+    open_full_photo: "Open the full photo",
+    inbox_title: "Inbox",
+    inbox_empty: "No reports match.",
+    submitted_at: "Submitted",
+    triage_deadline: "Triage due",
+    reporter: "Reporter",
+    mode_confidential: "Named (identity sealed)",
+    mode_anonymous: "Anonymous",
+    report_submitted: "Awaiting triage",
+    report_accepted: "Accepted",
+    report_duplicate: "Duplicate",
+    report_rejected: "Rejected",
+    overdue_by: "Overdue by",
+    time_left: "Left",
+    triaged_after: "Triaged after",
+    suspected_level: "Suspected level",
+    reporter_criteria: "Criteria ticked by the reporter",
+    messages_title: "Messages with the reporter",
+    no_messages: "No messages yet.",
+    reply_to_reporter: "Reply to the reporter",
+    sender_reporter: "Reporter",
+    sender_enterprise: "Enterprise",
+    sender_bureau: "Bureau",
+    triage_title: "Triage",
+    triage_accept_hint: "Register it as a new hazard on the ledger.",
+    triage_duplicate_hint: "The same as a hazard already on the ledger: link it there.",
+    triage_reject_hint: "Not a hazard. The reporter is told the reason and may appeal to the bureau.",
+    duplicate_of: "Duplicate of",
+    reason: "Reason",
+    already_triaged: "This report has been triaged.",
+    view_hazard: "View the hazard",
+    criteria_hint: "Any ticked criterion makes it a major hazard.",
+    pseudonym_hint: "The pseudonym is for this report only; it does not identify the reporter.",
+    pick_hazard: "Pick an open hazard on the ledger",
+    ledger_title: "Hazard ledger",
+    ledger_empty: "No hazards match.",
+    overdue: "Overdue",
+    only_overdue: "Overdue only",
+    source_report: "Worker's report",
+    source_sweep: "Quarterly sweep",
+    quarter: "Quarter",
+    deadline: "Deadline",
+    hazard_registered: "Registered",
+    hazard_rectifying: "Rectifying",
+    hazard_awaiting_verification: "Awaiting verification",
+    hazard_closed: "Closed",
+    registered_at: "Registered",
+    closed_at: "Closed",
+    plan_title: "Rectification plan (five implementations)",
+    measures: "Measures",
+    responsible_person: "Responsible person",
+    funds_yuan: "Funds (yuan)",
+    contingency_plan: "Contingency plan",
+    plan_major_hint: "A major hazard needs all five: measures, responsible person, funds, deadline, contingency plan.",
+    plan_version: "Plan version",
+    evidence_title: "Rectification evidence",
+    evidence_note: "What was done",
+    choose_photos: "Photos (up to 5)",
+    verify_title: "Verification",
+    verify_note: "Verification note",
+    verify_hint: "The verifier may not be the responsible person. A failed verification needs a reason and sends the hazard back to rectification.",
+    before: "Before",
+    after: "After",
+    before_after: "Before and after",
+    plan_history: "Earlier plans",
+    from_report: "From report",
+    yuan: "yuan",
+    ev_registered: "Put on the ledger",
+    ev_plan: "Plan saved",
+    ev_evidence: "Evidence submitted",
+    ev_bureau_closed: "Closed out by the bureau",
+    no_plan: "No rectification plan yet.",
+    no_evidence: "No evidence yet.",
+    hazard_done: "This hazard is closed out.",
+    sweeps_title: "Quarterly sweeps",
+    record_sweep: "Record a sweep",
+    sweep_leader: "Led by",
+    sweep_scope: "Scope",
+    sweep_date: "Date",
+    add_finding: "Register a hazard found in the sweep",
+    sweep_recorded: "The sweep is recorded. Register what it found below.",
+    this_sweep: "This sweep",
+    findings: "Hazards found",
+    role_safety_manager: "Safety manager",
+    role_principal: "Principal",
+    role_custodian: "Custodian",
+    role_bureau_officer: "Bureau",
+    role_admin: "Administrator",
+    role_worker: "Worker",
+    role_system: "System",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_the_default_and_english_is_chosen_by_the_browser() {
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr-FR"), Lang::Zh);
+    }
+
+    #[test]
+    fn the_main_controls_use_the_words_of_the_design() {
+        let m = &ZH;
+        let words = [
+            m.login,
+            m.logout,
+            m.accept,
+            m.duplicate,
+            m.reject,
+            m.save_plan,
+            m.upload_evidence,
+            m.verify_pass,
+            m.verify_fail,
+            m.approve,
+            m.refuse,
+            m.mark_paid,
+            m.acknowledge,
+            m.supervise,
+            m.close_out,
+            m.dismiss,
+        ];
+        assert_eq!(
+            words,
+            [
+                "登录",
+                "退出",
+                "受理",
+                "重复",
+                "不予受理",
+                "保存整改方案",
+                "上传整改证据",
+                "验收通过",
+                "验收不通过",
+                "批准",
+                "驳回",
+                "标记已发放",
+                "签收",
+                "督办",
+                "销号",
+                "不予立案",
+            ]
+        );
+    }
+}

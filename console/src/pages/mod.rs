@@ -1,0 +1,72 @@
+//! The console's pages, one module per area. A page module has:
+//!
+//! - `pub const NAV: &[NavEntry]`: its entries in the main navigation, with the roles that see
+//!   them (listed in [`NAV`] below, in the order they appear);
+//! - `pub fn configure(cfg: &mut web::ServiceConfig)`: its routes (called from [`configure`]);
+//! - handlers that take the signed-in user ([`crate::session::SignedInUser`], or
+//!   [`crate::csrf::Posted`] for a form post), call a service of `qingling_api::services`, build
+//!   a view model (a `#[derive(Template)]` struct with a `chrome` field) and render it. The rule
+//!   stays in the service.
+//!
+//! Adding a page is a new module here, its template(s) in `templates/`, its words in
+//! `messages.rs`, and one line each in [`NAV`] and [`configure`].
+
+pub mod home;
+pub mod inbox;
+pub mod ledger;
+pub mod sign_in;
+pub mod sweeps;
+
+use actix_web::web;
+use qingling_api::domain::Role;
+
+use crate::messages::Messages;
+
+/// An entry of the main navigation.
+#[derive(Debug)]
+pub struct NavEntry {
+    /// The page's path (also how the current page is marked).
+    pub path: &'static str,
+    /// Its label, from the messages table.
+    pub label: fn(&'static Messages) -> &'static str,
+    /// Who sees it.
+    pub roles: &'static [Role],
+}
+
+/// Safety managers and principals: the enterprise's staff who handle reports and hazards.
+pub const ENTERPRISE_STAFF: &[Role] = &[Role::SafetyManager, Role::Principal];
+
+/// The navigation, page module by page module, in the order shown.
+pub const NAV: &[&[NavEntry]] = &[inbox::NAV, ledger::NAV, sweeps::NAV];
+
+/// The entries `role` sees, in order.
+pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
+    NAV.iter()
+        .flat_map(|entries| entries.iter())
+        .filter(move |e| e.roles.contains(&role))
+}
+
+/// Registers every page's routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    sign_in::configure(cfg);
+    home::configure(cfg);
+    inbox::configure(cfg);
+    ledger::configure(cfg);
+    sweeps::configure(cfg);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn managers_and_principals_see_the_core_workflow_and_workers_see_nothing() {
+        let paths: Vec<_> = nav_for(Role::SafetyManager).map(|e| e.path).collect();
+        assert_eq!(
+            paths,
+            ["/console/reports", "/console/hazards", "/console/sweeps"]
+        );
+        assert_eq!(nav_for(Role::Principal).count(), paths.len());
+        assert_eq!(nav_for(Role::Worker).count(), 0);
+    }
+}

@@ -1,0 +1,2 @@
+DROP INDEX console_sessions_user;
+DROP TABLE console_sessions;
