@@ -178,6 +178,13 @@ pub struct Settings {
     pub webhook_secret: Option<SecretString>,
     /// Attempts before an event becomes a dead letter (`QINGLING_WEBHOOK_MAX_ATTEMPTS`).
     pub webhook_max_attempts: u32,
+    /// The address phones reach this service at, without a trailing slash, e.g.
+    /// `https://qingling.example.cn` (`QINGLING_PUBLIC_URL`); the QR codes on posters point
+    /// to its `/m/` page. Defaults to `http://` + the listen address, right only on one machine.
+    pub public_url: String,
+    /// How long an activation code of a worker imported in bulk works
+    /// (`QINGLING_ACTIVATION_CODE_TTL`).
+    pub activation_code_ttl: Duration,
     /// The console's sessions (`QINGLING_CONSOLE_*`).
     pub console: ConsoleSettings,
 }
@@ -231,6 +238,8 @@ struct FileSettings {
     webhook_url: Option<String>,
     webhook_secret: Option<String>,
     webhook_max_attempts: Option<u32>,
+    public_url: Option<String>,
+    activation_code_ttl: Option<String>,
     console_idle_timeout: Option<String>,
     console_session_lifetime: Option<String>,
     console_secure_cookie: Option<bool>,
@@ -426,6 +435,12 @@ impl Settings {
                 )?,
                 "WEBHOOK_MAX_ATTEMPTS",
             )?,
+            public_url: var("PUBLIC_URL")
+                .or(file.public_url)
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{bind}")),
+            activation_code_ttl: duration("ACTIVATION_CODE_TTL", file.activation_code_ttl, "14d")?,
             console: ConsoleSettings {
                 idle_timeout: duration("CONSOLE_IDLE_TIMEOUT", file.console_idle_timeout, "30m")?,
                 session_lifetime: duration(
@@ -445,6 +460,14 @@ impl Settings {
                 },
             },
         };
+        let public = &settings.public_url;
+        if !(public.starts_with("https://") || public.starts_with("http://"))
+            || public.contains(['?', '#'])
+        {
+            return Err(ConfigError::new(
+                "QINGLING_PUBLIC_URL must start with https:// or http:// and carry no ? or #",
+            ));
+        }
         if let Some(u) = &settings.webhook_url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod keys;
 pub mod media;
+pub mod posters;
 pub mod services;
 pub mod store;
 pub mod workers;

@@ -2,6 +2,7 @@
 //! services in-process and shapes their answers for phones on weak networks: compact bodies,
 //! idempotent POSTs, receipts instead of accounts for anonymous reporters.
 
+pub mod activation;
 pub mod appeals;
 pub mod board;
 pub mod followup;

@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(crate::appeals::message_bureau_with_receipt)
             .service(crate::rewards::claim_reward)
             .service(crate::board::list_board_hazards)
+            .service(crate::activation::activate_account)
             .service(crate::followup::evidence_photo_by_receipt)
             .service(crate::followup::evidence_photo_by_receipt_header)
             .service(crate::followup::evidence_photo_mine)

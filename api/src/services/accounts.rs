@@ -29,11 +29,13 @@ impl std::fmt::Debug for ResetPasswordRequest {
     }
 }
 
-/// Revokes every refresh token of a user. With the token epoch that the change itself moved on
-/// (every access token refused on its next request), this ends everything they are signed in
-/// with.
-fn end_tokens(conn: &mut DbConn, user_id: &str) -> AppResult<()> {
-    users::revoke_all_refresh(conn, user_id, time::now())?;
+/// Revokes every refresh token and console session of a user. With the token epoch that the
+/// change itself moved on (every access token refused on its next request), this ends
+/// everything they are signed in with.
+pub fn end_tokens(conn: &mut DbConn, user_id: &str) -> AppResult<()> {
+    // Whole hours, like every refresh-token time (see `auth`): these rows must not time logins.
+    users::revoke_all_refresh(conn, user_id, time::floor_hour(time::now()))?;
+    crate::services::sessions::revoke_sessions_of(conn, user_id)?;
     Ok(())
 }
 

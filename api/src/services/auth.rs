@@ -357,14 +357,13 @@ pub async fn change_password(
     let actor = actor.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
-            let now = time::now();
             // The password checked above must still be the one stored (no reset in between).
             let fresh = users::find(conn, &user.id)?.ok_or_else(AppError::not_found)?;
             if fresh.password_hash != user.password_hash || !fresh.active {
                 return Err(AppError::new(ErrorCode::CurrentPasswordWrong));
             }
             users::set_password(conn, &user.id, &hash, false)?;
-            users::revoke_all_refresh(conn, &user.id, now)?;
+            crate::services::accounts::end_tokens(conn, &user.id)?;
             audit::record(
                 conn,
                 Some(&actor),

@@ -35,3 +35,4 @@ pub mod submission;
 pub mod tokens;
 pub mod triage;
 pub mod users;
+pub mod worker_import;

@@ -21,6 +21,10 @@ pub struct Personal {
     /// Phone, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The worker's home area (an area id of their enterprise), if known: sealed with the rest,
+    /// since where someone works narrows down who they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_id: Option<String>,
 }
 
 impl std::fmt::Debug for Personal {

@@ -190,6 +190,7 @@ fn parse_new_user(req: CreateUserRequest) -> AppResult<NewUser> {
             display_name,
             employee_no,
             phone,
+            area_id: None,
         },
     })
 }

@@ -139,6 +139,15 @@ pub fn escape_like(s: &str) -> String {
     out
 }
 
+/// Finds an area by id.
+pub fn find_area(conn: &mut DbConn, id: &str) -> QueryResult<Option<AreaRow>> {
+    areas::table
+        .find(id)
+        .select(AreaRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Inserts an area.
 pub fn insert_area(conn: &mut DbConn, row: &AreaRow) -> QueryResult<()> {
     diesel::insert_into(areas::table)

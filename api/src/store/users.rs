@@ -87,6 +87,17 @@ pub fn set_password(
     Ok(n == 1)
 }
 
+/// The id and sealed details of every user of an enterprise.
+pub fn sealed_of_enterprise(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+) -> QueryResult<Vec<(String, Vec<u8>)>> {
+    users::table
+        .filter(users::enterprise_id.eq(enterprise_id))
+        .select((users::id, users::personal_sealed))
+        .load(conn)
+}
+
 /// Active admins other than `except`.
 pub fn count_other_active_admins(conn: &mut DbConn, except: &str) -> QueryResult<i64> {
     users::table

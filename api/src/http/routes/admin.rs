@@ -12,6 +12,7 @@ use crate::services::admin::{
     PageQuery,
 };
 use crate::services::users::{self, CreateUserRequest, UserPage, UserQuery, UserView};
+use crate::services::worker_import::{self, ImportResult, MAX_FILE_BYTES};
 
 /// The logged-in user (also while a password change is required: `must_change_password`).
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, body = UserView), (status = 401, body = Problem)))]
@@ -159,4 +160,43 @@ pub async fn reset_user_password(
     accounts::reset_password(&ctx, &user.0, id.into_inner(), body.into_inner())
         .await
         .map(web::Json)
+}
+
+/// Import workers from an XLSX or UTF-8 CSV file sent as the request body (admin, or the
+/// enterprise's safety manager or principal). Headers 工号, 姓名 (required), 手机号, 区域 (an
+/// existing area's name). All or nothing: any bad row answers 422 `import_rejected`, each
+/// problem in `errors` as `line N: column`, and nobody is created. The answer holds each
+/// worker's one-time activation code, shown only here (print the slips from it).
+#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "text/csv",
+        description = "the sheet: CSV (UTF-8) or XLSX (`application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`)"),
+    responses((status = 201, body = ImportResult), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+#[post("/enterprises/{id}/workers/import")]
+pub async fn import_workers(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let file = read_capped(body, MAX_FILE_BYTES).await?;
+    let result = worker_import::import_workers(&ctx, &user.0, id.into_inner(), file).await?;
+    Ok(HttpResponse::Created().json(result))
+}
+
+/// Reads a whole request body, refusing it (413) as soon as it grows past `limit`.
+async fn read_capped(mut body: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| {
+            AppError::new(crate::error::ErrorCode::BadMultipart)
+                .detail("请求体读取失败", "the request body could not be read")
+        })?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(AppError::new(crate::error::ErrorCode::PayloadTooLarge));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }

@@ -35,6 +35,7 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(admin::deactivate_user)
             .service(admin::reactivate_user)
             .service(admin::reset_user_password)
+            .service(admin::import_workers)
             .service(reports::list_reports)
             .service(reports::find_report)
             .service(reports::message_reporter)
