@@ -723,7 +723,8 @@ async fn different_triggers_racing_on_one_report_share_one_escalation() {
                 enterprise_id: eid.clone(),
             };
             tokio::spawn(async move {
-                ctx.db(move |conn| fire(conn, &subject, kind, None, false, &|_, _| Ok(())))
+                let keys = ctx.keys.clone();
+                ctx.db(move |conn| fire(conn, &keys, &subject, kind, None, false, &|_, _| Ok(())))
                     .await
             })
         })
@@ -1252,6 +1253,7 @@ async fn a_plan_deadline_passing_at_midnight_escalates_on_the_next_sweep_once() 
     // second moves the watermark past the plan's change), then just after midnight, when only
     // the deadline itself makes the hazard due.
     let d = app.ctx.settings.deadlines.clone();
+    let keys = app.ctx.keys.clone();
     let now = qingling_api::store::time::now();
     let midnight = (today + chrono::Duration::days(1))
         .and_hms_opt(0, 0, 1)
@@ -1261,7 +1263,7 @@ async fn a_plan_deadline_passing_at_midnight_escalates_on_the_next_sweep_once() 
         .db(move |conn| {
             let mut all = Vec::new();
             for at in [now, now + chrono::Duration::minutes(2), midnight, midnight] {
-                all.push(sweep(conn, &d, at.max(now))?);
+                all.push(sweep(conn, &keys, &d, at.max(now))?);
             }
             Ok(all)
         })
