@@ -144,6 +144,9 @@ async fn the_proof_names_nothing_about_the_reporter() {
     assert_eq!(names(&a.json["proof"]), names(&answer["proof"]));
 }
 
+/// One way of changing a proof.
+type Change = Box<dyn Fn(&mut Value)>;
+
 #[tokio::test]
 async fn any_changed_byte_breaks_the_proof() {
     let app = spawn_app().await;
@@ -152,7 +155,7 @@ async fn any_changed_byte_breaks_the_proof() {
     let keys = published(&app).await;
     let good = answer["proof"].clone();
     assert!(proof::verify(&good, &keys).is_ok());
-    let changes: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let changes: Vec<(&str, Change)> = vec![
         (
             "time",
             Box::new(|p| {
