@@ -62,6 +62,9 @@ pub enum ErrorCode {
     Internal,
     /// The database is not reachable.
     Unavailable,
+    /// The photo store (the folder or the bucket) did not take or give back a photo in time;
+    /// nothing was submitted, the same request can be sent again.
+    PhotoStoreUnavailable,
 }
 
 impl ErrorCode {
@@ -93,6 +96,7 @@ impl ErrorCode {
         Self::DisclosureAlreadyOpened,
         Self::Internal,
         Self::Unavailable,
+        Self::PhotoStoreUnavailable,
     ];
 
     /// The code as clients see it.
@@ -124,6 +128,7 @@ impl ErrorCode {
             Self::DisclosureAlreadyOpened => "disclosure_already_opened",
             Self::Internal => "internal_error",
             Self::Unavailable => "service_unavailable",
+            Self::PhotoStoreUnavailable => "photo_store_unavailable",
         }
     }
 
@@ -148,7 +153,7 @@ impl ErrorCode {
             Self::PhotoUnreadable => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::PhotoStoreUnavailable => 503,
         }
     }
 
@@ -208,6 +213,10 @@ impl ErrorCode {
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
+            Self::PhotoStoreUnavailable => (
+                "照片存储暂不可用，本次未提交，请稍后重试",
+                "The photo store is unavailable; nothing was submitted, try again shortly",
+            ),
         }
     }
 }

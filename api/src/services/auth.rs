@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use crate::context::AppContext;
 use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::services::limits::{self, Subject};
 use crate::services::{audit, passwords};
 use crate::store::users::{self, RefreshTokenRow, UserRow};
 use crate::store::{DbConn, time, write_tx};
@@ -131,7 +132,16 @@ pub async fn login(
     client: Option<IpAddr>,
 ) -> AppResult<TokenPair> {
     let username = req.username.trim().to_ascii_lowercase();
-    if !ctx.login_limits.allow(&username, client) {
+    // Both budgets are spent on every attempt, whichever is exhausted.
+    let account_ok = ctx
+        .limits
+        .allow(limits::LOGIN_PER_ACCOUNT, Subject::Account(&username))
+        .await;
+    let client_ok = ctx
+        .limits
+        .allow(limits::LOGIN_PER_CLIENT, Subject::Client(client))
+        .await;
+    if !(account_ok && client_ok) {
         return Err(AppError::new(ErrorCode::RateLimited));
     }
     let lookup = username.clone();
