@@ -28,7 +28,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,22 +38,13 @@ from pathlib import Path
 
 from PIL import Image
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_load import cpu_ms, free_port  # noqa: E402  (the same measures as the load run)
+
 ROOT = Path(__file__).resolve().parents[2]
 BOUNDARY = "qinglingscaleboundary7MA4YWxkTrZu0gW"
 PHOTOS_PER_REPORT = 3
-TICKS = os.sysconf("SC_CLK_TCK")
 MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_ms(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / TICKS
 
 
 def photo(seed):
