@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: ProofCommand,
     },
+    /// Photo blobs.
+    Blobs {
+        #[command(subcommand)]
+        command: BlobsCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -69,6 +74,18 @@ enum ProofCommand {
         keys: Option<PathBuf>,
         /// Photo files to check against the proof's photo hashes (as uploaded or as stored).
         photos: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BlobsCommand {
+    /// Copy every photo from the configured store (QINGLING_BLOB_URL, the local folder by
+    /// default) into another, verifying each copy; safe to interrupt and run again.
+    Migrate {
+        /// The target store: s3://BUCKET/PREFIX (endpoint and credentials from AWS_*) or
+        /// file://PATH.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -143,6 +160,66 @@ pub fn run(
     }
 }
 
+/// `qingling blobs migrate`: the copy runs on the blocking pool with a progress bar on a
+/// terminal (and none in a log or a pipe); the summary goes to `out`.
+async fn migrate_blobs(
+    settings: &Settings,
+    to: &qingling_api::config::BlobUrl,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    use std::io::IsTerminal as _;
+
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} photos ({per_sec}, {eta} left)",
+        )
+        .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+        .progress_chars("=> "),
+    );
+    bar.set_message("copying");
+    let settings = settings.clone();
+    let target = to.clone();
+    let progress_bar = bar.clone();
+    let (done, from, to) = tokio::task::spawn_blocking(move || {
+        qingling_api::bootstrap::migrate_blobs(&settings, &target, &move |n, total| {
+            progress_bar.set_length(total as u64);
+            progress_bar.set_position(n as u64);
+        })
+    })
+    .await??;
+    bar.finish_and_clear();
+    writeln!(
+        out,
+        "{from} -> {to}: {} copied and verified, {} already there, {} damaged there and copied again",
+        done.copied, done.already_there, done.repaired
+    )?;
+    for key in &done.damaged_at_source {
+        writeln!(out, "damaged in {from}, not copied: {key}")?;
+    }
+    if done.complete() {
+        writeln!(
+            out,
+            "every photo the database names is in {to}; set QINGLING_BLOB_URL={to} on every instance and restart them (keep {from} until they serve)"
+        )?;
+        Ok(0)
+    } else {
+        for key in &done.missing {
+            writeln!(out, "missing: {key}")?;
+        }
+        writeln!(
+            out,
+            "{} photo blob(s) the database names are in neither store: do not switch QINGLING_BLOB_URL yet",
+            done.missing.len()
+        )?;
+        Ok(1)
+    }
+}
+
 async fn execute(
     command: Option<Command>,
     settings: Settings,
@@ -208,6 +285,14 @@ async fn execute(
             let ctx = qingling_api::bootstrap::open(settings)?;
             let printed = demo::fill(&ctx).await?;
             writeln!(out, "{printed}")?;
+        }
+        Command::Blobs {
+            command: BlobsCommand::Migrate { to },
+        } => {
+            let to = qingling_api::config::BlobUrl::parse(&to).map_err(|e| {
+                anyhow::anyhow!("{}", e.to_string().replace("QINGLING_BLOB_URL", "--to"))
+            })?;
+            return migrate_blobs(&settings, &to, out).await;
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -1,14 +1,12 @@
 //! Start-up: open the database, run migrations, load keys, build the context. Shared by every
 //! subcommand so they all read the same configuration the same way.
 
-use std::sync::Arc;
-
 use anyhow::Context as _;
 
 use crate::config::Settings;
 use crate::context::AppContext;
 use crate::keys;
-use crate::media::blob::{BlobStore, LocalBlobStore};
+use crate::media::blob::{self, BlobStore};
 use crate::store::conn;
 
 /// Opens everything the service needs; runs pending migrations first.
@@ -33,8 +31,7 @@ pub fn open(settings: Settings) -> anyhow::Result<AppContext> {
         crate::services::proofs::register_current_key(&mut c, &ring)
             .context("cannot record the proof key")?;
     }
-    let blobs: Arc<dyn BlobStore> =
-        Arc::new(LocalBlobStore::open(settings.data_dir.join("blobs"))?);
+    let blobs = blob::open(&settings.blob, &settings.s3, settings.blob_timeout)?;
     remove_orphan_blobs(&pool, blobs.as_ref())?;
     AppContext::new(settings, pool, ring, blobs)
 }
@@ -66,6 +63,48 @@ fn remove_orphan_blobs(pool: &crate::store::DbPool, blobs: &dyn BlobStore) -> an
         );
     }
     Ok(())
+}
+
+/// `qingling blobs migrate --to URL`: copies every photo blob from the configured store (the
+/// local folder, as a rule) into `to`, verifying each, and checks that every photo the database
+/// names arrived. `progress(done, total)` is called as it goes. The configured store is not
+/// changed: the operator switches `QINGLING_BLOB_URL` once this reports success.
+pub fn migrate_blobs(
+    settings: &Settings,
+    to: &crate::config::BlobUrl,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<(crate::media::migrate::Migrated, String, String)> {
+    if *to == settings.blob {
+        anyhow::bail!(
+            "--to names the store QINGLING_BLOB_URL already uses ({}): nothing to copy",
+            to.to_url()
+        );
+    }
+    let pool = conn::connect(&settings.database, 1)?;
+    let referenced = {
+        let mut c = pool.get().context("cannot connect to the database")?;
+        let n = conn::run_migrations(&mut c)?;
+        if n > 0 {
+            tracing::info!(migrations = n, "database migrated");
+        }
+        crate::store::reports::all_photo_keys(&mut c).context("listing the photos' blob keys")?
+    };
+    let from = blob::open(&settings.blob, &settings.s3, settings.blob_timeout)?;
+    let target = blob::open(to, &settings.s3, settings.blob_timeout).map_err(|e| {
+        anyhow::anyhow!(
+            "{}",
+            format!("{e:#}").replacen("QINGLING_BLOB_URL", "--to", 1)
+        )
+    })?;
+    let done =
+        crate::media::migrate::copy_all(from.as_ref(), target.as_ref(), &referenced, progress)
+            .with_context(|| {
+                format!(
+                    "copying into {}; run the same command again to resume",
+                    target.location()
+                )
+            })?;
+    Ok((done, from.location(), target.location()))
 }
 
 /// Only runs migrations (`qingling migrate`); returns how many ran.

@@ -87,6 +87,112 @@ impl DatabaseUrl {
     }
 }
 
+/// Where photo blobs live (`QINGLING_BLOB_URL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlobUrl {
+    /// `file://PATH`: a local folder (the default, `$DATA_DIR/blobs`).
+    File(PathBuf),
+    /// `s3://BUCKET/PREFIX`: an S3-compatible bucket, objects under `PREFIX/` (which may be
+    /// empty). Endpoint, region and credentials come from [`S3Settings`].
+    S3 {
+        /// Bucket name.
+        bucket: String,
+        /// Key prefix without leading or trailing `/` (empty for the bucket's root).
+        prefix: String,
+    },
+}
+
+impl BlobUrl {
+    /// Parses `file://PATH` or `s3://BUCKET[/PREFIX]`; anything else is refused.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        if let Some(path) = url.strip_prefix("file://") {
+            if path.is_empty() {
+                return Err(ConfigError::new(
+                    "QINGLING_BLOB_URL: file:// needs a folder path",
+                ));
+            }
+            Ok(Self::File(PathBuf::from(path)))
+        } else if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let valid_bucket = (3..=63).contains(&bucket.len())
+                && bucket
+                    .bytes()
+                    .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.'));
+            if !valid_bucket {
+                return Err(ConfigError::new(format!(
+                    "QINGLING_BLOB_URL: {bucket:?} is not a bucket name (3 to 63 lower-case letters, digits, - or .)"
+                )));
+            }
+            let prefix = prefix.trim_matches('/');
+            if prefix.split('/').any(|seg| seg == "." || seg == "..") || prefix.contains("//") {
+                return Err(ConfigError::new(
+                    "QINGLING_BLOB_URL: the prefix may not contain empty, . or .. segments",
+                ));
+            }
+            Ok(Self::S3 {
+                bucket: bucket.to_owned(),
+                prefix: prefix.to_owned(),
+            })
+        } else {
+            Err(ConfigError::new(
+                "QINGLING_BLOB_URL must start with file:// or s3://",
+            ))
+        }
+    }
+
+    /// The URL as written (`file://PATH` or `s3://BUCKET/PREFIX`); it holds no secret.
+    pub fn to_url(&self) -> String {
+        match self {
+            Self::File(p) => format!("file://{}", p.display()),
+            Self::S3 { bucket, prefix } if prefix.is_empty() => format!("s3://{bucket}"),
+            Self::S3 { bucket, prefix } => format!("s3://{bucket}/{prefix}"),
+        }
+    }
+}
+
+/// How to reach an S3-compatible store: the standard `AWS_*` variables, read once at start-up
+/// with the rest of the configuration (never from the environment later).
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    /// `AWS_ENDPOINT` (or `AWS_ENDPOINT_URL`): e.g. `https://oss-cn-hangzhou.aliyuncs.com` or a
+    /// MinIO's `http://10.0.0.5:9000`; unset means AWS itself.
+    pub endpoint: Option<String>,
+    /// `AWS_REGION` (or `AWS_DEFAULT_REGION`); `us-east-1` when unset.
+    pub region: Option<String>,
+    /// `AWS_ACCESS_KEY_ID`; with neither key set, the instance's role credentials are used.
+    pub access_key_id: Option<String>,
+    /// `AWS_SECRET_ACCESS_KEY`.
+    pub secret_access_key: Option<SecretString>,
+    /// `AWS_SESSION_TOKEN`, for temporary credentials.
+    pub session_token: Option<SecretString>,
+    /// `AWS_ALLOW_HTTP=true` permits a plain-HTTP endpoint (a store on the same network).
+    pub allow_http: bool,
+    /// `AWS_VIRTUAL_HOSTED_STYLE_REQUEST=true` addresses the bucket as a host name (OSS and COS
+    /// want this); path style otherwise.
+    pub virtual_hosted_style: bool,
+}
+
+impl S3Settings {
+    /// Checks the `AWS_*` variables as a whole; only when a bucket is used, so that variables
+    /// set for other tools on the machine do not stop a folder-backed installation.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.access_key_id.is_some() != self.secret_access_key.is_some() {
+            return Err(ConfigError::new(
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both or neither",
+            ));
+        }
+        if let Some(e) = &self.endpoint
+            && e.starts_with("http://")
+            && !self.allow_http
+        {
+            return Err(ConfigError::new(
+                "AWS_ENDPOINT is plain http://: set AWS_ALLOW_HTTP=true to allow it, or use https://",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A configuration problem, reported before anything starts.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration: {0}")]
@@ -187,6 +293,19 @@ pub struct Settings {
     pub activation_code_ttl: Duration,
     /// The console's sessions (`QINGLING_CONSOLE_*`).
     pub console: ConsoleSettings,
+    /// Where photo blobs live (`QINGLING_BLOB_URL`); a folder in the data folder by default.
+    pub blob: BlobUrl,
+    /// Endpoint and credentials of an `s3://` blob store (the `AWS_*` variables).
+    pub s3: S3Settings,
+    /// How long one blob store request may take, retries included, before the phone is told
+    /// 503 (`QINGLING_BLOB_TIMEOUT`).
+    pub blob_timeout: Duration,
+    /// Redis for the shared rate limits (`QINGLING_REDIS_URL`); unset keeps them in the
+    /// database.
+    pub redis_url: Option<SecretString>,
+    /// Peers whose `X-Forwarded-For` is believed (`QINGLING_TRUSTED_PROXIES`, CIDRs separated by
+    /// commas); from any other peer the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// How the console (`/console/`) keeps its sessions.
@@ -243,14 +362,16 @@ struct FileSettings {
     console_idle_timeout: Option<String>,
     console_session_lifetime: Option<String>,
     console_secure_cookie: Option<bool>,
+    blob_url: Option<String>,
+    blob_timeout: Option<String>,
+    redis_url: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 impl Settings {
     /// Loads from an optional TOML file, then the process environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
-        let env: HashMap<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with("QINGLING_"))
-            .collect();
+        let env: HashMap<String, String> = std::env::vars().filter(|(k, _)| is_read(k)).collect();
         Self::load_with_env(file, &env)
     }
 
@@ -333,6 +454,15 @@ impl Settings {
                     .map_err(|_| ConfigError::new(format!("QINGLING_{key}: not a number: {raw}"))),
                 None => Ok(file_val.unwrap_or(default)),
             }
+        };
+        let blob = match var("BLOB_URL").or(file.blob_url).filter(|u| !u.is_empty()) {
+            Some(url) => BlobUrl::parse(&url)?,
+            None => BlobUrl::File(data_dir.join("blobs")),
+        };
+        let s3 = s3_settings(env)?;
+        let trusted_proxies = match var("TRUSTED_PROXIES").or(file.trusted_proxies) {
+            Some(raw) => parse_cidrs(&raw)?,
+            None => Vec::new(),
         };
         let as_u32 = |v: u64, key: &str| {
             u32::try_from(v).map_err(|_| ConfigError::new(format!("QINGLING_{key}: too large")))
@@ -459,6 +589,14 @@ impl Settings {
                     None => file.console_secure_cookie.unwrap_or(false),
                 },
             },
+            blob,
+            s3,
+            blob_timeout: duration("BLOB_TIMEOUT", file.blob_timeout, "10s")?,
+            redis_url: var("REDIS_URL")
+                .or(file.redis_url)
+                .filter(|u| !u.is_empty())
+                .map(SecretString::from),
+            trusted_proxies,
         };
         let public = &settings.public_url;
         if !(public.starts_with("https://") || public.starts_with("http://"))
@@ -466,6 +604,23 @@ impl Settings {
         {
             return Err(ConfigError::new(
                 "QINGLING_PUBLIC_URL must start with https:// or http:// and carry no ? or #",
+            ));
+        }
+        if let Some(url) = &settings.redis_url {
+            use secrecy::ExposeSecret as _;
+            let u = url.expose_secret();
+            if !(u.starts_with("redis://") || u.starts_with("rediss://")) {
+                return Err(ConfigError::new(
+                    "QINGLING_REDIS_URL must start with redis:// or rediss://",
+                ));
+            }
+        }
+        if matches!(settings.blob, BlobUrl::S3 { .. }) {
+            settings.s3.check()?;
+        }
+        if settings.blob_timeout.is_zero() {
+            return Err(ConfigError::new(
+                "QINGLING_BLOB_TIMEOUT must be more than 0",
             ));
         }
         if let Some(u) = &settings.webhook_url
@@ -514,8 +669,56 @@ impl Settings {
         };
         s.data_dir = data_dir.to_path_buf();
         s.database = database;
+        s.blob = BlobUrl::File(data_dir.join("blobs"));
         s
     }
+}
+
+/// Whether a variable belongs to the configuration: ours, and the standard `AWS_*` ones.
+pub fn is_read(name: &str) -> bool {
+    name.starts_with("QINGLING_") || name.starts_with("AWS_")
+}
+
+/// The S3 endpoint and credentials from the standard `AWS_*` variables.
+fn s3_settings(env: &HashMap<String, String>) -> Result<S3Settings, ConfigError> {
+    let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
+    let flag = |k: &str| -> Result<bool, ConfigError> {
+        match get(k).as_deref() {
+            None => Ok(false),
+            Some("true" | "1") => Ok(true),
+            Some("false" | "0") => Ok(false),
+            Some(other) => Err(ConfigError::new(format!(
+                "{k} must be true or false, not {other}"
+            ))),
+        }
+    };
+    Ok(S3Settings {
+        endpoint: get("AWS_ENDPOINT").or_else(|| get("AWS_ENDPOINT_URL")),
+        region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")),
+        access_key_id: get("AWS_ACCESS_KEY_ID"),
+        secret_access_key: get("AWS_SECRET_ACCESS_KEY").map(SecretString::from),
+        session_token: get("AWS_SESSION_TOKEN").map(SecretString::from),
+        allow_http: flag("AWS_ALLOW_HTTP")?,
+        virtual_hosted_style: flag("AWS_VIRTUAL_HOSTED_STYLE_REQUEST")?,
+    })
+}
+
+/// `10.0.0.0/8, 192.168.1.5, ::1` → networks (a bare address is a network of one).
+fn parse_cidrs(raw: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map(|n| n.trunc())
+                .map_err(|_| {
+                    ConfigError::new(format!(
+                        "QINGLING_TRUSTED_PROXIES: {s:?} is not an address or a CIDR such as 10.0.0.0/8"
+                    ))
+                })
+        })
+        .collect()
 }
 
 #[cold]
@@ -611,6 +814,80 @@ mod tests {
             Settings::from_sources(None, &env(&[("QINGLING_CONSOLE_IDLE_TIMEOUT", "13h")]))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn blobs_default_to_the_data_folder_and_take_s3_urls() {
+        let s = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(
+            s.blob,
+            BlobUrl::File(PathBuf::from("./qingling-data/blobs"))
+        );
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("QINGLING_BLOB_URL", "s3://photos/district-7/"),
+                ("AWS_ENDPOINT", "http://127.0.0.1:9000"),
+                ("AWS_ALLOW_HTTP", "true"),
+                ("AWS_ACCESS_KEY_ID", "id"),
+                ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.blob,
+            BlobUrl::S3 {
+                bucket: "photos".into(),
+                prefix: "district-7".into()
+            }
+        );
+        assert_eq!(s.blob.to_url(), "s3://photos/district-7");
+        assert!(s.s3.allow_http);
+        assert!(!format!("{s:?}").contains("secret\""), "{s:?}");
+        for bad in [
+            "ftp://x",
+            "s3://",
+            "s3://UPPER",
+            "s3://ok-bucket/a/../b",
+            "file://",
+        ] {
+            let err = Settings::from_sources(None, &env(&[("QINGLING_BLOB_URL", bad)]));
+            assert!(err.is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn half_a_credential_or_plain_http_without_consent_is_refused() {
+        let bucket = ("QINGLING_BLOB_URL", "s3://photos");
+        assert!(Settings::from_sources(None, &env(&[("AWS_ACCESS_KEY_ID", "id")])).is_ok());
+        let err =
+            Settings::from_sources(None, &env(&[bucket, ("AWS_ACCESS_KEY_ID", "id")])).unwrap_err();
+        assert!(err.to_string().contains("AWS_SECRET_ACCESS_KEY"), "{err}");
+        let err =
+            Settings::from_sources(None, &env(&[bucket, ("AWS_ENDPOINT", "http://minio:9000")]))
+                .unwrap_err();
+        assert!(err.to_string().contains("AWS_ALLOW_HTTP"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[("QINGLING_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5 ,::1")]),
+        )
+        .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 3);
+        assert!(s.trusted_proxies[1].contains(&"192.168.1.5".parse::<std::net::IpAddr>().unwrap()));
+        let err =
+            Settings::from_sources(None, &env(&[("QINGLING_TRUSTED_PROXIES", "10.0.0.0/33")]))
+                .unwrap_err();
+        assert!(
+            err.to_string().contains("QINGLING_TRUSTED_PROXIES"),
+            "{err}"
+        );
+        let err = Settings::from_sources(None, &env(&[("QINGLING_REDIS_URL", "localhost:6379")]))
+            .unwrap_err();
+        assert!(err.to_string().contains("redis://"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::http::metrics::Metrics;
 use crate::http::upload_budget::{BodyPacing, BudgetLimits, UploadBudget};
 use crate::media::sanitize::PhotoLimits;
 use crate::media::vault::PhotoVault;
-use crate::services::limits::{LoginLimits, PhoneLimits};
+use crate::services::limits::Limits;
 use crate::services::submission::MAX_PHOTOS;
 use crate::services::tokens::TokenIssuer;
 use crate::store::{DbConn, DbPool};
@@ -27,10 +27,9 @@ pub struct AppContext {
     pub keys: Arc<KeyRing>,
     /// Issues and checks access tokens.
     pub tokens: Arc<TokenIssuer>,
-    /// Login attempt limits.
-    pub login_limits: Arc<LoginLimits>,
-    /// Receipt lookup and anonymous submission limits.
-    pub phone_limits: Arc<PhoneLimits>,
+    /// Rate limits (login, receipt lookups, anonymous submissions), shared by every instance
+    /// through the database or Redis.
+    pub limits: Arc<Limits>,
     /// Encrypted photo storage.
     pub vault: Arc<PhotoVault>,
     /// Size and pixel limits for uploaded photos.
@@ -62,15 +61,7 @@ impl AppContext {
     ) -> anyhow::Result<Self> {
         let keys = Arc::new(keys);
         let vault = Arc::new(PhotoVault::new(vault_store, keys.clone()));
-        let phone_limits = Arc::new(PhoneLimits::new(
-            settings.receipt_limit_per_client,
-            settings.anonymous_limit_per_client,
-        ));
         let tokens = Arc::new(TokenIssuer::new(&keys, &settings)?);
-        let login_limits = Arc::new(LoginLimits::new(
-            settings.login_limit_per_account,
-            settings.login_limit_per_client,
-        ));
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let photo_limits = PhotoLimits::default();
         let export_slots = Arc::new(tokio::sync::Semaphore::new(export_slots(
@@ -87,13 +78,14 @@ impl AppContext {
                 deadline: settings.upload_deadline,
             },
         });
+        let settings = Arc::new(settings);
+        let limits = Arc::new(Limits::new(settings.clone(), pool.clone(), &keys)?);
         Ok(Self {
-            settings: Arc::new(settings),
+            settings,
             pool,
             keys,
             tokens,
-            login_limits,
-            phone_limits,
+            limits,
             vault,
             photo_limits,
             cpu_pool: CpuPool::new(cores)?,

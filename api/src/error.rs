@@ -85,6 +85,9 @@ pub enum ErrorCode {
     BodyTimeout,
     /// An `Idempotency-Key` already used for a different request.
     IdempotencyKeyReused,
+    /// The photo store (the folder or the bucket) did not take or give back a photo in time;
+    /// nothing was submitted, the same request can be sent again.
+    PhotoStoreUnavailable,
 }
 
 impl ErrorCode {
@@ -126,6 +129,7 @@ impl ErrorCode {
         Self::UploadBusy,
         Self::BodyTimeout,
         Self::IdempotencyKeyReused,
+        Self::PhotoStoreUnavailable,
     ];
 
     /// The code as clients see it.
@@ -167,6 +171,7 @@ impl ErrorCode {
             Self::UploadBusy => "upload_busy",
             Self::BodyTimeout => "body_timeout",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::PhotoStoreUnavailable => "photo_store_unavailable",
         }
     }
 
@@ -198,7 +203,7 @@ impl ErrorCode {
             Self::PhotoUnreadable | Self::RewardCapTooLow | Self::ImportRejected => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
-            Self::Unavailable | Self::UploadBusy => 503,
+            Self::Unavailable | Self::UploadBusy | Self::PhotoStoreUnavailable => 503,
             Self::BodyTimeout => 408,
             Self::IdempotencyKeyReused => 422,
         }
@@ -293,6 +298,10 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => (
                 "该 Idempotency-Key 已用于另一份内容不同的请求",
                 "This Idempotency-Key was already used for a different request",
+            ),
+            Self::PhotoStoreUnavailable => (
+                "照片存储暂不可用，本次未提交，请稍后重试",
+                "The photo store is unavailable; nothing was submitted, try again shortly",
             ),
         }
     }

@@ -6,8 +6,11 @@ use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_web::http::header::CONTENT_LENGTH;
-use actix_web::{HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::TryStreamExt;
+use qingling_api::http::extract::ClientAddr;
+use qingling_api::http::multipart::within;
+use qingling_api::http::upload_budget::BodyClock;
 use qingling_api::{AppContext, AppError, ErrorCode};
 
 use crate::csrf;
@@ -54,23 +57,42 @@ pub async fn read(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let _room = ctx
+    let client = ClientAddr::from_request(req, &mut actix_web::dev::Payload::None)
+        .into_inner()
+        .ok()
+        .and_then(|c| c.0);
+    // Room in the upload budget is held only for the bytes that have arrived, and a body that
+    // stalls or trickles is cut off, exactly as for the API's forms.
+    let mut room = ctx
         .uploads
-        .reserve(declared)
-        .await
+        .open(client, declared)
         .map_err(|e| user.fail(e))?;
+    let mut clock = BodyClock::start(ctx.uploads.pacing());
+    let mut total: u64 = 0;
     let mut multipart = Multipart::new(req.headers(), payload.into_inner());
     let mut form = PhotoForm::default();
     let max_photo = ctx.photo_limits.max_bytes;
-    while let Some(mut field) = multipart.try_next().await.map_err(|_| user.fail(bad()))? {
+    while let Some(mut field) = within(&clock, multipart.try_next())
+        .await
+        .map_err(|e| user.fail(e))?
+        .map_err(|_| user.fail(bad()))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let is_photo = name == "photo";
         let limit = if is_photo { max_photo } else { MAX_FIELD };
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.try_next().await.map_err(|_| user.fail(bad()))? {
+        while let Some(chunk) = within(&clock, field.try_next())
+            .await
+            .map_err(|e| user.fail(e))?
+            .map_err(|_| user.fail(bad()))?
+        {
+            clock.arrived(chunk.len()).map_err(|e| user.fail(e))?;
             if bytes.len() + chunk.len() > limit {
                 return Err(user.fail(AppError::new(ErrorCode::PayloadTooLarge)));
             }
+            total += chunk.len() as u64;
+            let waited = room.grow_to(total).await.map_err(|e| user.fail(e))?;
+            clock.excuse(waited);
             bytes.extend_from_slice(&chunk);
         }
         if is_photo {

@@ -10,6 +10,7 @@ use qingling_api::http::problem::Problem;
 use qingling_api::services::followup::{
     self, FollowUp, MessageBody, MyReportPage, MyReportQuery, ReceiptLookup, ReceiptMessage,
 };
+use qingling_api::services::limits::{ANONYMOUS_SUBMISSION, Subject};
 use qingling_api::services::submission::{self, Receipt, ReportInput, Reporter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -120,7 +121,11 @@ pub async fn submit_anonymous_report(
     req: HttpRequest,
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    if !ctx.phone_limits.allow_anonymous_submission(client.0) {
+    if !ctx
+        .limits
+        .allow(ANONYMOUS_SUBMISSION, Subject::Client(client.0))
+        .await
+    {
         return Err(AppError::new(ErrorCode::RateLimited));
     }
     let key = idempotency_key(&req)?;

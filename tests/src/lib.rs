@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod photos;
 pub mod reports;
 pub mod rewards;
+pub mod s3;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -124,7 +125,7 @@ pub struct TestApp {
 }
 
 /// An HTTP answer, read whole.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Answer {
     /// Status.
     pub status: StatusCode,
@@ -196,6 +197,30 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     };
     app.admin_token = app.login_ok(&admin, PASSWORD).await;
     app
+}
+
+impl TestApp {
+    /// A second instance of the same installation: the same database, data folder and master
+    /// key (so tokens, receipts and sealed data are shared), a process state of its own (limits
+    /// in memory, upload budget, pools, workers), on its own port. Its `dir` is an empty folder
+    /// of its own; the installation's folder is the first instance's.
+    pub async fn spawn_sibling(&self, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = (*self.ctx.settings).clone();
+        settings.bind = "127.0.0.1:0".parse().unwrap();
+        adjust(&mut settings);
+        let app = Application::build(settings, Sides::All).expect("the second instance starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let ctx = app.context().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            base,
+            client: self.client.clone(),
+            ctx,
+            dir: tempfile::tempdir().expect("temporary folder"),
+            admin_token: self.admin_token.clone(),
+            _db: TestDb::Sqlite,
+        }
+    }
 }
 
 /// A short random id for unique names.

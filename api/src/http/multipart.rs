@@ -62,7 +62,7 @@ fn malformed() -> AppError {
 }
 
 /// Waits for the next piece of the body within what the clock allows; 408 when it does not come.
-async fn within<T>(clock: &BodyClock, next: impl Future<Output = T>) -> Result<T, AppError> {
+pub async fn within<T>(clock: &BodyClock, next: impl Future<Output = T>) -> Result<T, AppError> {
     tokio::time::timeout(clock.next_wait(), next)
         .await
         .map_err(|_| upload_budget::too_slow())

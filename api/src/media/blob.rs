@@ -1,5 +1,6 @@
 //! Where encrypted photo bytes live: a content-addressed blob store behind a trait, with a local
-//! folder as the default and room for an S3-compatible store at scale.
+//! folder as the default and an S3-compatible bucket at scale ([`super::s3::S3BlobStore`]),
+//! chosen by `QINGLING_BLOB_URL` through [`open`].
 //!
 //! The key of a blob is the SHA-256 of its bytes, so a key names exactly one content, a read can
 //! verify what it got, and a half-written or bit-rotted file is detected instead of served.
@@ -43,6 +44,36 @@ pub trait BlobStore: Send + Sync {
         is_referenced: &dyn Fn(&str) -> bool,
         older_than: Duration,
     ) -> io::Result<usize>;
+
+    /// Where the store is, as a `QINGLING_BLOB_URL` (`file://…`, `s3://…`): for messages.
+    fn location(&self) -> String;
+}
+
+/// Opens the store `url` names. An `s3://` bucket is probed (an object written, read back and
+/// deleted) so that a store that cannot be used stops start-up with the setting to fix named.
+pub fn open(
+    url: &crate::config::BlobUrl,
+    s3: &crate::config::S3Settings,
+    timeout: Duration,
+) -> anyhow::Result<std::sync::Arc<dyn BlobStore>> {
+    use anyhow::Context as _;
+
+    use crate::config::BlobUrl;
+    Ok(match url {
+        BlobUrl::File(root) => {
+            std::sync::Arc::new(LocalBlobStore::open(root).with_context(|| {
+                format!(
+                    "QINGLING_BLOB_URL=file://{}: cannot create the photo folder",
+                    root.display()
+                )
+            })?)
+        }
+        BlobUrl::S3 { bucket, prefix } => {
+            let store = super::s3::S3BlobStore::new(bucket, prefix, s3, timeout)?;
+            store.probe()?;
+            std::sync::Arc::new(store)
+        }
+    })
 }
 
 /// A well-formed key: 64 lower-case hex digits. Anything else (`..`, `/`, upper case) is refused
@@ -221,6 +252,10 @@ impl BlobStore for LocalBlobStore {
             }
         }
         Ok(removed)
+    }
+
+    fn location(&self) -> String {
+        format!("file://{}", self.root.display())
     }
 }
 

@@ -13,10 +13,12 @@ mod decode;
 mod encode;
 mod errors;
 mod jpeg_header;
+pub mod migrate;
 pub mod orient;
 mod phash;
 mod pixels;
 mod resize;
+pub mod s3;
 pub mod sanitize;
 pub mod sniff;
 pub mod vault;
@@ -25,6 +27,7 @@ pub use blob::{BlobStore, LocalBlobStore};
 pub use encode::JPEG_QUALITY;
 pub use orient::Orientation;
 pub use phash::hamming;
+pub use s3::S3BlobStore;
 pub use sanitize::{
     DISPLAY_EDGE, JpegDecoder, PhotoLimits, SanitizedPhoto, StageTimes, THUMB_EDGE, sanitize,
     sanitize_timed,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use qingling_crypto::{Context, KeyRing};
 
 use super::blob::BlobStore;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// Which stored copy of a photo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,6 +55,14 @@ impl fmt::Debug for PhotoVault {
     }
 }
 
+/// 503 `photo_store_unavailable`, the cause kept for the log.
+fn store_unavailable(cause: anyhow::Error) -> AppError {
+    AppError {
+        source: Some(cause),
+        ..AppError::new(ErrorCode::PhotoStoreUnavailable)
+    }
+}
+
 fn record_id(photo_id: &str, variant: Variant) -> String {
     format!("photo:{photo_id}:{variant}")
 }
@@ -83,9 +91,12 @@ impl PhotoVault {
             .keys
             .seal_blob(&ctx, jpeg)
             .map_err(|e| AppError::internal(anyhow::anyhow!("sealing a photo: {e}")))?;
-        self.store
-            .put(&sealed)
-            .map_err(|e| AppError::internal(anyhow::anyhow!("storing a photo blob: {e}")))
+        self.store.put(&sealed).map_err(|e| {
+            store_unavailable(anyhow::anyhow!(
+                "storing a photo blob in {}: {e}",
+                self.store.location()
+            ))
+        })
     }
 
     /// Loads the blob `key` and opens it for (`enterprise_id`, `photo_id`, `variant`); fails
@@ -97,10 +108,19 @@ impl PhotoVault {
         variant: Variant,
         key: &str,
     ) -> Result<Vec<u8>, AppError> {
-        let sealed = self
-            .store
-            .get(key)
-            .map_err(|e| AppError::internal(anyhow::anyhow!("reading a photo blob: {e}")))?;
+        let sealed = self.store.get(key).map_err(|e| {
+            let cause = anyhow::anyhow!(
+                "reading photo blob {key} from {}: {e}",
+                self.store.location()
+            );
+            match e.kind() {
+                // Missing or damaged: a lost photo, loud in the log, not a "try again".
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData => {
+                    AppError::internal(cause)
+                }
+                _ => store_unavailable(cause),
+            }
+        })?;
         let record = record_id(photo_id, variant);
         let ctx = Context {
             enterprise_id,

@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 use crate::context::AppContext;
 use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult, ErrorCode};
+use crate::services::limits::{self, Subject};
 use crate::services::{audit, passwords};
 use crate::store::users::{self, RefreshTokenRow, UserRow};
 use crate::store::{DbConn, time, write_tx};
@@ -136,6 +137,30 @@ fn issue_pair(
     })
 }
 
+/// Spends one attempt of the login budgets of `account` and of `client` (shared across
+/// instances); `rate_limited` when either is exhausted. Both are spent on every attempt,
+/// whichever is exhausted. Everything that checks a secret a person typed (a password, an
+/// activation code) goes through here.
+pub async fn spend_login_budget(
+    ctx: &AppContext,
+    account: &str,
+    client: Option<IpAddr>,
+) -> AppResult<()> {
+    let account_ok = ctx
+        .limits
+        .allow(limits::LOGIN_PER_ACCOUNT, Subject::Account(account))
+        .await;
+    let client_ok = ctx
+        .limits
+        .allow(limits::LOGIN_PER_CLIENT, Subject::Client(client))
+        .await;
+    if account_ok && client_ok {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::RateLimited))
+    }
+}
+
 /// Checks a username and password: the one credential check behind the API's login and the
 /// console's sign-in. Unknown user, wrong password and inactive account answer alike
 /// (`invalid_credentials`), after the same Argon2 work; attempts are limited per account and
@@ -146,9 +171,7 @@ pub async fn authenticate(
     client: Option<IpAddr>,
 ) -> AppResult<UserRow> {
     let username = req.username.trim().to_ascii_lowercase();
-    if !ctx.login_limits.allow(&username, client) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
+    spend_login_budget(ctx, &username, client).await?;
     let lookup = username.clone();
     let user = ctx
         .db(move |conn| Ok(users::find_by_username(conn, &lookup)?))
@@ -340,9 +363,7 @@ pub async fn change_password(
     let user = ctx
         .db(move |conn| users::find(conn, &id)?.ok_or_else(AppError::not_found))
         .await?;
-    if !ctx.login_limits.allow(&user.username, client) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
+    spend_login_budget(ctx, &user.username, client).await?;
     let current = req.current_password;
     let stored = user.password_hash.clone();
     let hash = ctx

@@ -109,11 +109,28 @@ pub async fn store(
     tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
         let mut rows = Vec::with_capacity(prepared.photos.len());
+        // Keys written so far: when a later photo cannot be stored (the bucket went away), the
+        // earlier ones are taken back at once rather than left for the orphan sweep.
+        let mut written: Vec<String> = Vec::new();
+        let mut put = |id: &str, variant: Variant, jpeg: Vec<u8>| {
+            let stored = vault.store(&enterprise_id, id, variant, jpeg);
+            match &stored {
+                Ok(key) => written.push(key.clone()),
+                Err(_) => {
+                    for k in written.drain(..) {
+                        if let Err(e) = vault.delete(&k) {
+                            tracing::warn!(error = %e, "could not remove an unused photo blob");
+                        }
+                    }
+                }
+            }
+            stored
+        };
         for (position, p) in prepared.photos.into_iter().enumerate() {
             let id = uuid::Uuid::new_v4().to_string();
             let display_bytes = p.display.len() as i64;
-            let display_key = vault.store(&enterprise_id, &id, Variant::Display, p.display)?;
-            let thumb_key = vault.store(&enterprise_id, &id, Variant::Thumb, p.thumb)?;
+            let display_key = put(&id, Variant::Display, p.display)?;
+            let thumb_key = put(&id, Variant::Thumb, p.thumb)?;
             rows.push(PhotoRow {
                 id,
                 enterprise_id: enterprise_id.clone(),

@@ -673,9 +673,7 @@ pub async fn activate(
     // budget is keyed by the code itself, so a plant's workers behind one address are held
     // back only by the per-client limit.
     let account_key = format!("\u{0}activate:{}", hash.as_deref().unwrap_or(""));
-    if !ctx.login_limits.allow(&account_key, client) {
-        return Err(AppError::new(ErrorCode::RateLimited));
-    }
+    crate::services::auth::spend_login_budget(ctx, &account_key, client).await?;
     let Some(hash) = hash else {
         return Err(invalid());
     };

@@ -189,6 +189,14 @@ pub fn first_photos(
         .load(conn)
 }
 
+/// Every blob key a photo row names (display copies and thumbnails), for `blobs migrate`.
+pub fn all_photo_keys(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    let pairs: Vec<(String, String)> = photos::table
+        .select((photos::display_key, photos::thumb_key))
+        .load(conn)?;
+    Ok(pairs.into_iter().flat_map(|(d, t)| [d, t]).collect())
+}
+
 /// The photos of one owner, in order.
 pub fn photos_of(
     conn: &mut DbConn,
