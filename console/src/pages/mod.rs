@@ -14,6 +14,7 @@
 pub mod home;
 pub mod inbox;
 pub mod ledger;
+pub mod rewards;
 pub mod sign_in;
 pub mod sweeps;
 
@@ -37,7 +38,7 @@ pub struct NavEntry {
 pub const ENTERPRISE_STAFF: &[Role] = &[Role::SafetyManager, Role::Principal];
 
 /// The navigation, page module by page module, in the order shown.
-pub const NAV: &[&[NavEntry]] = &[inbox::NAV, ledger::NAV];
+pub const NAV: &[&[NavEntry]] = &[inbox::NAV, ledger::NAV, rewards::NAV];
 
 /// The entries `role` sees, in order.
 pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     inbox::configure(cfg);
     ledger::configure(cfg);
+    rewards::configure(cfg);
     sweeps::configure(cfg);
 }
 
@@ -62,7 +64,10 @@ mod tests {
     #[test]
     fn managers_and_principals_see_the_core_workflow_and_workers_see_nothing() {
         let paths: Vec<_> = nav_for(Role::SafetyManager).map(|e| e.path).collect();
-        assert_eq!(paths, ["/console/reports", "/console/hazards"]);
+        assert_eq!(
+            paths,
+            ["/console/reports", "/console/hazards", "/console/rewards"]
+        );
         assert_eq!(nav_for(Role::Principal).count(), paths.len());
         assert_eq!(nav_for(Role::Worker).count(), 0);
     }
