@@ -445,6 +445,70 @@ pub struct Messages {
     pub role_worker: &'static str,
     /// 系统.
     pub role_system: &'static str,
+
+    // --- 奖励 (pages/rewards.rs) ----------------------------------------------------------
+    /// Heading of the rewards page.
+    pub rewards_title: &'static str,
+    /// Caption of the rewards table.
+    pub rewards_caption: &'static str,
+    /// No rewards match the filter.
+    pub rewards_none: &'static str,
+    /// Column: the report's pseudonym.
+    pub reward_report: &'static str,
+    /// Column: the amount.
+    pub reward_amount: &'static str,
+    /// Column: when proposed.
+    pub reward_proposed_at: &'static str,
+    /// Column: what can be done.
+    pub reward_actions: &'static str,
+    /// Status proposed.
+    pub reward_proposed: &'static str,
+    /// Status approved.
+    pub reward_approved: &'static str,
+    /// Status rejected.
+    pub reward_rejected: &'static str,
+    /// Status paid.
+    pub reward_paid: &'static str,
+    /// First valid report of the hazard.
+    pub reward_kind_first: &'static str,
+    /// A duplicate report.
+    pub reward_kind_duplicate: &'static str,
+    /// Why the amount was adjusted.
+    pub reward_adjusted_because: &'static str,
+    /// Why it was refused.
+    pub reward_rejected_because: &'static str,
+    /// Payout reference.
+    pub reward_reference: &'static str,
+    /// Held by the monthly cap until this month.
+    pub reward_held_until: &'static str,
+    /// Adjustment amount label.
+    pub reward_new_amount: &'static str,
+    /// 调整.
+    pub reward_adjust: &'static str,
+    /// Heading after a payment is recorded.
+    pub reward_paid_title: &'static str,
+    /// Warning above the payout details, shown once.
+    pub reward_payout_once: &'static str,
+    /// Heading of the policy page.
+    pub reward_policy_title: &'static str,
+    /// The defaults are in force.
+    pub reward_policy_default: &'static str,
+    /// The version in force.
+    pub reward_policy_version: &'static str,
+    /// What the policy form does.
+    pub reward_policy_hint: &'static str,
+    /// Policy field.
+    pub reward_general_yuan: &'static str,
+    /// Policy field.
+    pub reward_major_yuan: &'static str,
+    /// Policy field.
+    pub reward_threshold_yuan: &'static str,
+    /// Policy field.
+    pub reward_cap_yuan: &'static str,
+    /// Policy field.
+    pub reward_duplicates_share: &'static str,
+    /// Save button.
+    pub reward_policy_save: &'static str,
 }
 
 /// 简体中文.
@@ -610,6 +674,39 @@ pub static ZH: Messages = Messages {
     role_admin: "平台管理员",
     role_worker: "职工",
     role_system: "系统",
+
+    // --- 奖励 (pages/rewards.rs) --
+    rewards_title: "奖励",
+    rewards_caption: "举报奖励（只显示报告代号，不显示举报人）",
+    rewards_none: "没有符合条件的奖励。",
+    reward_report: "报告代号",
+    reward_amount: "金额",
+    reward_proposed_at: "提议时间",
+    reward_actions: "操作",
+    reward_proposed: "待批准",
+    reward_approved: "已批准待发放",
+    reward_rejected: "已驳回",
+    reward_paid: "已发放",
+    reward_kind_first: "首报",
+    reward_kind_duplicate: "重复报告",
+    reward_adjusted_because: "调整原因",
+    reward_rejected_because: "驳回原因",
+    reward_reference: "发放凭证号",
+    reward_held_until: "因每月上限暂缓发放，可于此月发放：",
+    reward_new_amount: "新金额（元）",
+    reward_adjust: "调整",
+    reward_paid_title: "已记录发放",
+    reward_payout_once: "以下领取信息只显示这一次：本次查看已记入审计日志，并会告知举报人查看的时间和角色。请立即按此发放，不要抄存或转发。",
+    reward_policy_title: "奖励标准",
+    reward_policy_default: "现行：系统默认标准（尚未设置）。",
+    reward_policy_version: "现行版本",
+    reward_policy_hint: "金额以元为单位。只有主要负责人可以修改；已提议的奖励按提议时的版本计算。",
+    reward_general_yuan: "一般隐患奖励（元）",
+    reward_major_yuan: "重大隐患奖励（元）",
+    reward_threshold_yuan: "超过此金额须主要负责人批准（元）",
+    reward_cap_yuan: "每名实名举报人每月上限（元）",
+    reward_duplicates_share: "重复报告也给予奖励",
+    reward_policy_save: "保存奖励标准",
 };
 
 /// English.
@@ -775,6 +872,39 @@ pub static EN: Messages = Messages {
     role_admin: "Administrator",
     role_worker: "Worker",
     role_system: "System",
+
+    // --- 奖励 (pages/rewards.rs) --
+    rewards_title: "Rewards",
+    rewards_caption: "Rewards for reports (report pseudonyms only, never the reporter)",
+    rewards_none: "No rewards match.",
+    reward_report: "Report",
+    reward_amount: "Amount",
+    reward_proposed_at: "Proposed",
+    reward_actions: "Actions",
+    reward_proposed: "Awaiting approval",
+    reward_approved: "Approved, to be paid",
+    reward_rejected: "Refused",
+    reward_paid: "Paid",
+    reward_kind_first: "First report",
+    reward_kind_duplicate: "Duplicate report",
+    reward_adjusted_because: "Adjusted because",
+    reward_rejected_because: "Refused because",
+    reward_reference: "Payout reference",
+    reward_held_until: "Held by the monthly cap until",
+    reward_new_amount: "New amount (yuan)",
+    reward_adjust: "Adjust",
+    reward_paid_title: "Payment recorded",
+    reward_payout_once: "The payout details below are shown this once: this viewing is recorded in the audit log and the reporter is told when and by which role. Pay with them now; do not copy or forward them.",
+    reward_policy_title: "Reward policy",
+    reward_policy_default: "In force: the built-in defaults (none set yet).",
+    reward_policy_version: "Version in force",
+    reward_policy_hint: "Amounts in yuan. Only the principal may change them; rewards already proposed keep the version they were computed under.",
+    reward_general_yuan: "General hazard reward (yuan)",
+    reward_major_yuan: "Major hazard reward (yuan)",
+    reward_threshold_yuan: "Above this a principal must approve (yuan)",
+    reward_cap_yuan: "Monthly cap per confidential reporter (yuan)",
+    reward_duplicates_share: "Reward duplicate reports too",
+    reward_policy_save: "Save the policy",
 };
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 pub mod home;
 pub mod inbox;
 pub mod ledger;
+pub mod rewards;
 pub mod sign_in;
 pub mod sweeps;
 
@@ -37,7 +38,7 @@ pub struct NavEntry {
 pub const ENTERPRISE_STAFF: &[Role] = &[Role::SafetyManager, Role::Principal];
 
 /// The navigation, page module by page module, in the order shown.
-pub const NAV: &[&[NavEntry]] = &[inbox::NAV, ledger::NAV, sweeps::NAV];
+pub const NAV: &[&[NavEntry]] = &[inbox::NAV, ledger::NAV, sweeps::NAV, rewards::NAV];
 
 /// The entries `role` sees, in order.
 pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     inbox::configure(cfg);
     ledger::configure(cfg);
+    rewards::configure(cfg);
     sweeps::configure(cfg);
 }
 
@@ -64,7 +66,12 @@ mod tests {
         let paths: Vec<_> = nav_for(Role::SafetyManager).map(|e| e.path).collect();
         assert_eq!(
             paths,
-            ["/console/reports", "/console/hazards", "/console/sweeps"]
+            [
+                "/console/reports",
+                "/console/hazards",
+                "/console/sweeps",
+                "/console/rewards"
+            ]
         );
         assert_eq!(nav_for(Role::Principal).count(), paths.len());
         assert_eq!(nav_for(Role::Worker).count(), 0);
