@@ -66,10 +66,13 @@ const SHARED_TIMEOUT: Duration = Duration::from_secs(2);
 /// Where counts are shared.
 enum Shared {
     Database(DbPool),
-    Redis {
-        client: redis::Client,
-        conn: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
-    },
+    Redis(Box<RedisCounts>),
+}
+
+/// The Redis client and its connection, made on first use.
+struct RedisCounts {
+    client: redis::Client,
+    conn: tokio::sync::OnceCell<redis::aio::ConnectionManager>,
 }
 
 /// The limits of this instance, counted in the shared store.
@@ -84,7 +87,7 @@ impl std::fmt::Debug for Limits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let backend = match self.shared {
             Shared::Database(_) => "database",
-            Shared::Redis { .. } => "redis",
+            Shared::Redis(_) => "redis",
         };
         f.debug_struct("Limits")
             .field("shared", &backend)
@@ -124,10 +127,10 @@ impl Limits {
                 use secrecy::ExposeSecret as _;
                 let client = redis::Client::open(url.expose_secret())
                     .map_err(|e| anyhow::anyhow!("QINGLING_REDIS_URL is not a Redis URL: {e}"))?;
-                Shared::Redis {
+                Shared::Redis(Box::new(RedisCounts {
                     client,
                     conn: tokio::sync::OnceCell::new(),
-                }
+                }))
             }
             None => Shared::Database(pool),
         };
@@ -185,7 +188,8 @@ impl Limits {
                     .await
                     .map_err(|_| anyhow::anyhow!("the database did not count in time"))??
             }
-            Shared::Redis { client, conn } => {
+            Shared::Redis(redis) => {
+                let RedisCounts { client, conn } = redis.as_ref();
                 let counted = async {
                     let manager = conn
                         .get_or_try_init(|| redis::aio::ConnectionManager::new(client.clone()))
