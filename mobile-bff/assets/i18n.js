@@ -345,6 +345,10 @@ export const PROBLEMS = {
     import_rejected: '导入文件有错误，没有导入任何人员。',
     internal_error: '服务器出错了，报告会自动重试发送。',
     service_unavailable: '服务器暂时不可用，报告会自动重试发送。',
+    upload_busy: '服务器正忙，报告已保存在手机上，稍后会自动重新发送。',
+    body_timeout: '网络太慢，上传中断了；报告已保存在手机上，会自动重新发送。',
+    idempotency_key_reused: '这份报告与先前发送的不一致，请重新填写后提交。',
+    photo_store_unavailable: '照片存储暂时不可用，报告已保存在手机上，会自动重新发送。',
   },
   en: {
     validation_failed: 'Something in the form is not right; check the marked fields.',
@@ -380,6 +384,10 @@ export const PROBLEMS = {
     import_rejected: 'The import file has errors; nobody was imported.',
     internal_error: 'The server failed; the report will be sent again by itself.',
     service_unavailable: 'The server is unavailable; the report will be sent again by itself.',
+    upload_busy: 'The server is busy; the report is kept on this phone and will be sent again.',
+    body_timeout: 'The network was too slow and the upload stopped; the report is kept and will be sent again.',
+    idempotency_key_reused: 'This report differs from the one sent before; fill it in again and send it.',
+    photo_store_unavailable: 'The photo store is unavailable; the report is kept and will be sent again.',
   },
 };
 

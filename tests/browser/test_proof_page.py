@@ -60,7 +60,7 @@ def test_a_saved_proof_verifies_offline_and_a_changed_one_does_not(server, desk,
     page.set_input_files("#proof-file", str(saved["bad"]))
     page.set_input_files("#photos", [])
     page.click("#verify")
-    page.wait_for_function("document.querySelector('#verdict') && document.querySelector('#verdict').textContent.startsWith('✘')")
+    page.wait_for_function("() => document.querySelector('#verdict') && document.querySelector('#verdict').textContent.startsWith('✘')")
     assert "签名不符" in page.inner_text("#result")
     page.screenshot(path=str(screenshots / f"proof-page-changed-{used}.png"), full_page=True)
     desk.set_offline(False)
