@@ -8,6 +8,8 @@ import uuid
 
 from PIL import Image
 
+from qingling import credit_code
+
 
 def jpeg(width: int = 320, height: int = 240) -> bytes:
     img = Image.new("RGB", (width, height))
@@ -42,16 +44,6 @@ def anonymous_report(server, intake_code: str, title: str, photo: bytes) -> dict
     return a.json
 
 
-def credit_code() -> str:
-    """A valid unified social credit code: 17 characters and the check character. (The shared
-    harness's `qingling.credit_code()` draws ten random characters, making 19-character codes
-    the server refuses; this one draws nine.)"""
-    import os
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    body = "91" + "320100" + "".join(alphabet[b % 31] for b in os.urandom(9))
-    total = sum(alphabet.index(c) * w for c, w in zip(body, weights))
-    return body + alphabet[(31 - total % 31) % 31]
 
 
 def create_enterprise(server, name: str = "江北测试钢铁有限公司") -> dict:
