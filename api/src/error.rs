@@ -88,6 +88,8 @@ pub enum ErrorCode {
     /// The photo store (the folder or the bucket) did not take or give back a photo in time;
     /// nothing was submitted, the same request can be sent again.
     PhotoStoreUnavailable,
+    /// A document given as a proof of report does not verify under the published keys.
+    ProofInvalid,
 }
 
 impl ErrorCode {
@@ -130,6 +132,7 @@ impl ErrorCode {
         Self::BodyTimeout,
         Self::IdempotencyKeyReused,
         Self::PhotoStoreUnavailable,
+        Self::ProofInvalid,
     ];
 
     /// The code as clients see it.
@@ -172,6 +175,7 @@ impl ErrorCode {
             Self::BodyTimeout => "body_timeout",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::PhotoStoreUnavailable => "photo_store_unavailable",
+            Self::ProofInvalid => "proof_invalid",
         }
     }
 
@@ -205,7 +209,7 @@ impl ErrorCode {
             Self::Internal => 500,
             Self::Unavailable | Self::UploadBusy | Self::PhotoStoreUnavailable => 503,
             Self::BodyTimeout => 408,
-            Self::IdempotencyKeyReused => 422,
+            Self::IdempotencyKeyReused | Self::ProofInvalid => 422,
         }
     }
 
@@ -302,6 +306,10 @@ impl ErrorCode {
             Self::PhotoStoreUnavailable => (
                 "照片存储暂不可用，本次未提交，请稍后重试",
                 "The photo store is unavailable; nothing was submitted, try again shortly",
+            ),
+            Self::ProofInvalid => (
+                "这不是一份有效的举报凭证",
+                "This is not a valid proof of report",
             ),
         }
     }

@@ -109,15 +109,15 @@ pub async fn area_poster(ctx: &AppContext, actor: &Actor, area_id: String) -> Ap
 
 /// Medium error correction: a poster gets dirty and scratched in a smelter, and M still keeps
 /// a URL of this length at a size a phone reads from a metre away.
-fn encode(url: &str) -> AppResult<QrCode> {
-    QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
-        .map_err(|e| AppError::internal(anyhow::anyhow!("QR encoding: {e}")))
+fn encode(data: &str, level: EcLevel) -> AppResult<QrCode> {
+    QrCode::with_error_correction_level(data.as_bytes(), level)
+        .map_err(|_| AppError::invalid("qr", "内容太长，无法放进二维码", "Too long for a QR code"))
 }
 
 /// The QR code as a standalone SVG (black on white, with the quiet zone), scaling without loss
 /// for print.
 pub fn qr_svg(url: &str) -> AppResult<String> {
-    Ok(encode(url)?
+    Ok(encode(url, EcLevel::M)?
         .render::<qrcode::render::svg::Color<'_>>()
         .min_dimensions(256, 256)
         .dark_color(qrcode::render::svg::Color("#000000"))
@@ -126,11 +126,20 @@ pub fn qr_svg(url: &str) -> AppResult<String> {
         .build())
 }
 
-/// The QR code as a greyscale PNG, each module `module_px` pixels square (clamped to 2–40),
-/// with the standard four-module quiet zone.
+/// The poster's QR code as a greyscale PNG, each module `module_px` pixels square (clamped to
+/// 2–40), with the standard four-module quiet zone.
 pub fn qr_png(url: &str, module_px: u32) -> AppResult<Vec<u8>> {
+    png(&encode(url, EcLevel::M)?, module_px)
+}
+
+/// A QR code of a whole document (a proof of report, up to ~2.9 KB), at low error correction so
+/// that it fits: it is kept as a saved picture or a print-out, not on a dirty wall.
+pub fn document_qr_png(text: &str, module_px: u32) -> AppResult<Vec<u8>> {
+    png(&encode(text, EcLevel::L)?, module_px)
+}
+
+fn png(code: &QrCode, module_px: u32) -> AppResult<Vec<u8>> {
     use image::ImageEncoder;
-    let code = encode(url)?;
     let scale = module_px.clamp(2, 40);
     let modules = u32::try_from(code.width()).map_err(AppError::internal)?;
     let quiet = 4;

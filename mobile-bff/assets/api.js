@@ -105,6 +105,7 @@ export const activate = (code, password) => call('POST', '/m/v1/activate', { jso
 export const byReceipt = (code) => call('POST', '/m/v1/receipt', { json: { receipt_code: code } });
 export const mine = (token) => call('GET', '/m/v1/reports?limit=50', { token });
 export const mineOne = (token, id) => call('GET', `/m/v1/reports/${encodeURIComponent(id)}`, { token });
+export const proofQr = (doc) => call('POST', '/m/v1/proof/qr', { json: doc, as: 'blob' });
 export const board = (token) => call('GET', '/m/v1/hazards?limit=50', { token });
 
 /** The follow-up actions, by receipt code (in the body) or logged in (by report id). */

@@ -3,13 +3,14 @@
 // so a report survives a dead network, a closed page or a dropped connection, and is retried
 // with the same Idempotency-Key until the server has answered.
 
-import { h, mount } from './dom.js';
+import { h, mount, when } from './dom.js';
 import { t, setLang, lang } from './i18n.js';
 import * as api from './api.js';
 import * as queue from './queue.js';
 import { shrink } from './shrink.js';
 import * as markup from './markup.js';
 import * as receipt from './receipt.js';
+import * as proof from './proof.js';
 import * as views from './views.js';
 
 const SESSION = 'qingling.session';
@@ -426,6 +427,26 @@ async function receiptPicture(code) {
   return URL.createObjectURL(blob);
 }
 
+/** 保存举报凭证: object URLs of the proof as a file and as a picture (the picture needs the
+ * server to draw the QR code; without a network the file alone is offered). */
+async function saveProof(doc) {
+  const fileUrl = URL.createObjectURL(proof.file(doc));
+  let pictureUrl = null;
+  try {
+    const qr = await api.proofQr(doc);
+    const at = when(doc.at);
+    const kind = t(`proof_kind_${String(doc.kind).replace('.', '_')}`);
+    const png = await proof.picture(qr, t('proof_picture_title'), [
+      `${doc.enterprise ? doc.enterprise.name : ''}`,
+      `${kind} · ${at}`,
+      t('proof_picture_report', { id: String(doc.report_id).slice(0, 8) }),
+      t('proof_picture_check', { url: `${window.location.origin}/proof/` }),
+    ]);
+    pictureUrl = URL.createObjectURL(png);
+  } catch (_) { pictureUrl = null; }
+  return { fileUrl, fileName: proof.fileName(doc, t('proof_file_prefix')), pictureUrl };
+}
+
 async function deletePending(key) {
   await queue.remove(key).catch(() => {});
   await countWaiting();
@@ -491,6 +512,7 @@ const app = {
   dismissReceipt,
   copyReceipt: (code) => receipt.copy(receipt.grouped(code)),
   receiptPicture,
+  saveProof,
   lookUp,
   openMine,
   followupAction,

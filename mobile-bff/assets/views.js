@@ -190,6 +190,36 @@ export function markup(app, index) {
     big(t('markup_done'), () => app.markupDone(index), 'primary', { id: 'markup-done' }));
 }
 
+/** 保存举报凭证 for one proof: the file and, when the server could draw it, the picture. */
+function proofSave(app, doc, id) {
+  const out = h('div', { class: 'stack', id: `${id}-out` });
+  return h('div', { class: 'stack' },
+    big(t('proof_save'), async (e) => {
+      e.target.disabled = true;
+      const saved = await app.saveProof(doc);
+      const picture = saved.pictureUrl
+        ? [h('img', { src: saved.pictureUrl, alt: t('proof_picture_title'), class: 'receipt-img', id: `${id}-img` }),
+          h('p', { class: 'note' }, t('proof_picture_saved'))]
+        : [h('p', { class: 'note' }, t('proof_picture_offline'))];
+      out.replaceChildren(
+        h('a', { href: saved.fileUrl, download: saved.fileName, class: 'big link', id: `${id}-file` }, t('proof_file')),
+        ...picture);
+      e.target.disabled = false;
+    }, 'secondary', { id }),
+    out);
+}
+
+/** The report's proofs: what each proves and when, each with 保存举报凭证. */
+function proofs(app, docs) {
+  if (!docs || !docs.length) return null;
+  return h('div', { class: 'panel', id: 'proofs' },
+    h('h3', {}, t('proof_title')),
+    h('p', { class: 'note' }, t('proof_explain')),
+    h('ul', { class: 'list' }, docs.map((d, i) => h('li', { class: 'stack' },
+      h('span', {}, `${t(`proof_kind_${String(d.kind).replace('.', '_')}`)} · ${when(d.at)}`),
+      proofSave(app, d, `proof-save-${i}`)))));
+}
+
 export function receipt(app, entry) {
   const code = entry.receipt.receipt_code;
   const status = h('p', { id: 'receipt-status', role: 'status', class: 'note' });
@@ -203,6 +233,10 @@ export function receipt(app, entry) {
       big(t('receipt_copy'), async () => { status.textContent = (await app.copyReceipt(code)) ? t('receipt_copied') : t('receipt_copy_failed'); }, 'secondary', { id: 'receipt-copy' }),
       big(t('receipt_save'), async () => { const url = await app.receiptPicture(code); pic.replaceChildren(h('img', { src: url, alt: t('receipt_picture_title'), class: 'receipt-img' }), h('a', { href: url, download: 'qingling-receipt.png', class: 'big link' }, t('receipt_save'))); status.textContent = t('receipt_saved'); }, 'secondary', { id: 'receipt-save' })),
     status, pic,
+    entry.receipt.proof ? h('div', { class: 'panel' },
+      h('h3', {}, t('proof_title')),
+      h('p', { class: 'note' }, t('proof_explain')),
+      proofSave(app, entry.receipt.proof, 'proof-save')) : null,
     big(t('receipt_done'), () => app.dismissReceipt(entry), 'primary', { id: 'receipt-done' }));
 }
 
@@ -299,7 +333,8 @@ export function followup(app, f, who) {
       h('h3', {}, t('disclosures')),
       f.disclosures.length ? h('ul', { class: 'list' }, f.disclosures.map((d) => h('li', {},
         t('disclosure_line', { when: when(d.requested_at), to: roleName(d.to_role), reason: d.reason, status: d.status }))))
-        : h('p', {}, t('disclosures_none'))));
+        : h('p', {}, t('disclosures_none'))),
+    proofs(app, f.proofs));
 }
 
 export function mine(app, page) {

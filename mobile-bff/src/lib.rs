@@ -8,6 +8,7 @@ pub mod board;
 pub mod followup;
 pub mod multipart;
 pub mod page;
+pub mod proof;
 pub mod rewards;
 pub mod routes;
 

@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(crate::followup::evidence_photo_by_receipt_header)
             .service(crate::followup::evidence_photo_mine)
             .service(crate::followup::list_criteria)
+            .service(crate::proof::proof_qr)
             // The phone edge may run apart from the core (`serve --only mobile`): a worker logs
             // in there through the same handlers as `/api/v1/auth/*`.
             .service(qingling_api::http::routes::auth::login)

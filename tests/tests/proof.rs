@@ -469,3 +469,78 @@ async fn the_proof_page_is_served_with_a_strict_policy_and_the_keys_inside() {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+/// Decodes every QR code in a PNG.
+fn qr_texts(png: &[u8]) -> Vec<String> {
+    let img = image::load_from_memory(png).unwrap().to_luma8();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        img.get_pixel(x as u32, y as u32)[0]
+    });
+    prepared
+        .detect_grids()
+        .into_iter()
+        .map(|g| g.decode().expect("the code decodes").1)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_proof_picture_carries_the_whole_proof_and_only_real_proofs_are_drawn() {
+    let app = spawn_app().await;
+    let site = app.reporting_site().await;
+    // Five photos: the longest first proof there is.
+    let shots: Vec<Vec<u8>> = (0..5).map(|i| photos::phone_jpeg(320 + i, 240)).collect();
+    let a = app
+        .submit_report(
+            &site.worker_token,
+            json!({"title": "煤气管道法兰泄漏", "description": "一号高炉煤气管道法兰处有嗤嗤声"}),
+            &shots,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.json);
+    let doc = a.json["proof"].clone();
+
+    let resp = app
+        .client
+        .post(format!("{}/m/v1/proof/qr", app.base))
+        .json(&doc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let png = resp.bytes().await.unwrap();
+    let texts = qr_texts(&png);
+    assert_eq!(texts.len(), 1, "one code in the picture");
+    let read: Value = serde_json::from_str(&texts[0]).unwrap();
+    assert_eq!(read, doc, "the code holds the proof exactly");
+    proof::verify(&read, &published(&app).await).expect("what the code holds verifies");
+
+    // A changed proof is not drawn: the server never makes a picture of a false proof.
+    let mut forged = doc.clone();
+    forged["at"] = json!("2020-01-01T00:00:00.000000Z");
+    let a = app
+        .call(reqwest::Method::POST, "/m/v1/proof/qr", None, Some(&forged))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.json);
+    assert_eq!(a.code(), "proof_invalid");
+    let a = app
+        .call(
+            reqwest::Method::POST,
+            "/m/v1/proof/qr",
+            None,
+            Some(&json!({"hello": "world"})),
+        )
+        .await;
+    assert_eq!(a.code(), "proof_invalid");
+    let resp = app
+        .client
+        .post(format!("{}/m/v1/proof/qr", app.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}

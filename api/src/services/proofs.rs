@@ -199,3 +199,19 @@ pub fn list(conn: &mut DbConn, report_id: &str) -> AppResult<Vec<Value>> {
         .map(|r| serde_json::from_str(&r.document).map_err(AppError::internal))
         .collect()
 }
+
+/// The QR picture of a proof the phone holds (for 保存举报凭证), only for a document that
+/// verifies under the published keys, so the server never draws a code that looks like a proof
+/// and is not one. Carries the document as compact JSON, exactly what a verifier reads.
+pub async fn qr_png(ctx: &AppContext, document: &Value) -> AppResult<Vec<u8>> {
+    let keys = published_keys(ctx).await?;
+    proof::verify(document, &keys.keys).map_err(|e| {
+        AppError::new(crate::error::ErrorCode::ProofInvalid).detail(
+            "这不是本平台签发的有效举报凭证，可能已被改动",
+            e.to_string(),
+        )
+    })?;
+    let text = serde_json::to_string(document).map_err(AppError::internal)?;
+    ctx.cpu(move || crate::posters::document_qr_png(&text, 4))
+        .await
+}
