@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use qingling_tests::spawn_app_with;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn ids(answer: &Value, list: &str) -> Vec<String> {
     answer[list]
@@ -46,4 +46,179 @@ async fn an_officer_never_sees_a_case_variant_jurisdiction() {
     let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
     assert_eq!(inbox.status, StatusCode::OK, "{:?}", inbox.json);
     assert_eq!(ids(&inbox.json, "items"), vec![own_id.to_owned()]);
+}
+
+/// Waits until `f` holds, up to 10 s.
+async fn eventually<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what}: not within 10 s");
+}
+
+#[tokio::test]
+async fn under_supervision_the_author_of_the_plan_cannot_verify_it() {
+    use qingling_tests::ledger::full_plan;
+    let app = spawn_app_with(|s| {
+        s.deadlines.plan = Duration::from_secs(1);
+        s.deadlines.sweep_interval = Duration::from_millis(100);
+    })
+    .await;
+    let site = app.ledger_site("steel").await;
+    let (_, officer) = app.user("bureau_officer", None, Some("jb")).await;
+    let hid = app.swept_hazard(&site, "major").await;
+    eventually("the unplanned major hazard escalates", || async {
+        !app.escalations_of_subject("hazard", &hid).await.is_empty()
+    })
+    .await;
+    let esc = app.escalations_of_subject("hazard", &hid).await[0]
+        .id
+        .clone();
+    let bureau = |action: &str| format!("/api/v1/bureau/escalations/{esc}/{action}");
+    let ack = app.post(&bureau("acknowledge"), &officer, json!({})).await;
+    assert_eq!(ack.status, StatusCode::OK, "{:?}", ack.json);
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339();
+    let sup = app
+        .post(
+            &bureau("supervise"),
+            &officer,
+            json!({"deadline": deadline, "instructions": "七日内完成泄爆改造"}),
+        )
+        .await;
+    assert_eq!(sup.status, StatusCode::OK, "{:?}", sup.json);
+
+    let hazard = format!("/api/v1/hazards/{hid}");
+    // The manager writes the plan (naming someone else responsible) and uploads the evidence.
+    let plan = app
+        .put(
+            &format!("{hazard}/plan"),
+            &site.manager,
+            full_plan("王工", "2099-12-31"),
+        )
+        .await;
+    assert_eq!(plan.status, StatusCode::OK, "{:?}", plan.json);
+    let evidence = app
+        .post(
+            &format!("{hazard}/evidence"),
+            &site.manager,
+            json!({"note": "泄爆片已安装"}),
+        )
+        .await;
+    assert_eq!(evidence.status, StatusCode::OK, "{:?}", evidence.json);
+
+    let own = app
+        .post(
+            &format!("{hazard}/verify"),
+            &site.manager,
+            json!({"passed": true, "note": "验收合格"}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT, "{:?}", own.json);
+    assert_eq!(own.code(), "verifier_is_planner");
+    assert!(
+        own.json["title"].as_str().unwrap().contains("督办"),
+        "Chinese first: {:?}",
+        own.json
+    );
+    let unchanged = app.get(&hazard, &site.manager).await;
+    assert_eq!(unchanged.json["status"], "awaiting_verification");
+    assert!(
+        !unchanged.json["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"].as_str().unwrap().starts_with("verif")),
+        "a refused verification leaves no trace on the timeline: {:?}",
+        unchanged.json["timeline"]
+    );
+
+    let by_principal = app
+        .post(
+            &format!("{hazard}/verify"),
+            &site.principal,
+            json!({"passed": true, "note": "验收合格"}),
+        )
+        .await;
+    assert_eq!(by_principal.status, StatusCode::OK, "{:?}", by_principal.json);
+}
+
+#[tokio::test]
+async fn an_accepted_report_can_be_appealed_by_its_reporter() {
+    use qingling_tests::rewards;
+    let app = spawn_app_with(|_| {}).await;
+    let site = rewards::site(&app).await;
+    let (_, officer) = app
+        .user("bureau_officer", None, Some("jiangbei"))
+        .await;
+    let mine = rewards::confidential(&app, &site, &site.worker).await;
+    let anon = rewards::anonymous(&app, &site).await;
+    rewards::accept(&app, &site.manager, &mine.id, "major").await;
+    rewards::accept(&app, &site.manager, &anon.id, "general").await;
+
+    let logged_in = app
+        .post(
+            &format!("/m/v1/reports/{}/appeal", mine.id),
+            &site.worker.token,
+            json!({"reason": "整改只是挂了一块警示牌，值守室还在用"}),
+        )
+        .await;
+    assert_eq!(logged_in.status, StatusCode::CREATED, "{:?}", logged_in.json);
+    assert_eq!(logged_in.json["status"], "appealed");
+    let by_receipt = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": anon.receipt_code, "reason": "三个月了还没整改"}),
+        )
+        .await;
+    assert_eq!(by_receipt.status, StatusCode::CREATED, "{:?}", by_receipt.json);
+    let again = app
+        .post_anon(
+            "/m/v1/receipt/appeal",
+            json!({"receipt_code": anon.receipt_code, "reason": "再申诉一次"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.code(), "already_exists");
+
+    // The bureau receives both; the reports stay accepted.
+    let inbox = app.get("/api/v1/bureau/escalations", &officer).await;
+    assert_eq!(inbox.status, StatusCode::OK, "{:?}", inbox.json);
+    let subjects: Vec<&str> = inbox.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject_id"].as_str().unwrap())
+        .collect();
+    assert!(subjects.contains(&mine.id.as_str()), "{subjects:?}");
+    assert!(subjects.contains(&anon.id.as_str()), "{subjects:?}");
+    let follow = rewards::follow_up(&app, &anon).await;
+    assert_eq!(follow["status"], "accepted", "{follow:?}");
+}
+
+#[tokio::test]
+async fn intake_code_lookups_are_rate_limited_per_client() {
+    let app = spawn_app_with(|s| s.intake_limit_per_client = 3).await;
+    let e = app.create_enterprise("steel", "jb/park").await;
+    for _ in 0..3 {
+        let a = app
+            .post_anon("/m/v1/intake", json!({"code": e["intake_code"]}))
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{:?}", a.json);
+    }
+    let guessing = app
+        .post_anon("/m/v1/intake", json!({"code": "NOPE-NOPE"}))
+        .await;
+    assert_eq!(guessing.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(guessing.code(), "rate_limited");
+    let real = app
+        .post_anon("/m/v1/intake", json!({"code": e["intake_code"]}))
+        .await;
+    assert_eq!(real.status, StatusCode::TOO_MANY_REQUESTS, "the real code too");
 }
