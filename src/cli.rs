@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use crate::{Application, Sides, demo, telemetry};
@@ -95,9 +95,13 @@ enum AdminCommand {
     CreateUser {
         #[arg(long)]
         username: String,
-        /// Password (10–128 characters).
+        /// Password (10–128 characters). Visible to every user of the machine in the process
+        /// list: prefer `--password-stdin`, or leave both out to be asked on the terminal.
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: Option<String>,
+        /// Read the password from the first line of standard input.
         #[arg(long)]
-        password: String,
+        password_stdin: bool,
         /// worker, safety_manager, principal, custodian, bureau_officer or admin.
         #[arg(long)]
         role: String,
@@ -120,10 +124,22 @@ enum AuditCommand {
 }
 
 /// Runs the command line `args` (program name first) with the `QINGLING_*` variables in `env`,
-/// writing what a person should read to `out`. Returns the process exit code.
+/// writing what a person should read to `out`. Returns the process exit code. Standard input is
+/// the process's own (a password is prompted for on its terminal).
 pub fn run(
     args: impl IntoIterator<Item = OsString>,
     env: &HashMap<String, String>,
+    out: &mut dyn Write,
+) -> i32 {
+    run_with_stdin(args, env, None, out)
+}
+
+/// [`run`] reading standard input from `stdin` instead of the process's (`None`: the process's,
+/// with a terminal prompt for a password), so tests drive `--password-stdin`.
+pub fn run_with_stdin(
+    args: impl IntoIterator<Item = OsString>,
+    env: &HashMap<String, String>,
+    stdin: Option<&mut dyn BufRead>,
     out: &mut dyn Write,
 ) -> i32 {
     let cli = match Cli::try_parse_from(args) {
@@ -151,7 +167,7 @@ pub fn run(
             return 1;
         }
     };
-    match runtime.block_on(execute(cli.command, settings, out)) {
+    match runtime.block_on(execute(cli.command, settings, stdin, out)) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(out, "error: {e:#}");
@@ -220,9 +236,51 @@ async fn migrate_blobs(
     }
 }
 
+/// Where `admin create-user` takes the password from: the flag (with a warning), the first line
+/// of standard input, or a prompt on the terminal that echoes nothing.
+fn password_from(
+    flag: Option<String>,
+    from_stdin: bool,
+    stdin: Option<&mut dyn BufRead>,
+    out: &mut dyn Write,
+) -> anyhow::Result<String> {
+    use std::io::IsTerminal as _;
+    if let Some(p) = flag {
+        writeln!(
+            out,
+            "warning: --password is visible to every user of this machine in the process list \
+             (ps, /proc); use --password-stdin or answer the prompt instead"
+        )?;
+        return Ok(p);
+    }
+    let mut line = String::new();
+    match (from_stdin, stdin) {
+        (true, Some(input)) => {
+            input.read_line(&mut line)?;
+        }
+        (true, None) => {
+            std::io::stdin().lock().read_line(&mut line)?;
+        }
+        (false, None) if std::io::stdin().is_terminal() => {
+            let first = rpassword::prompt_password("密码 / password: ")?;
+            let again = rpassword::prompt_password("再次输入 / again: ")?;
+            anyhow::ensure!(first == again, "the two passwords differ; nothing was created");
+            return Ok(first);
+        }
+        (false, _) => anyhow::bail!(
+            "no password: give --password-stdin and send it on standard input, or run on a \
+             terminal to be asked"
+        ),
+    }
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    anyhow::ensure!(!password.is_empty(), "standard input held no password");
+    Ok(password)
+}
+
 async fn execute(
     command: Option<Command>,
     settings: Settings,
+    stdin: Option<&mut dyn BufRead>,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
     match command.unwrap_or(Command::Serve { only: Sides::All }) {
@@ -241,12 +299,14 @@ async fn execute(
                 AdminCommand::CreateUser {
                     username,
                     password,
+                    password_stdin,
                     role,
                     enterprise,
                     jurisdiction,
                     display_name,
                 },
         } => {
+            let password = password_from(password, password_stdin, stdin, out)?;
             let role = Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!(
                     "unknown role {role}: use worker, safety_manager, principal, custodian, bureau_officer or admin"

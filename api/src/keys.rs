@@ -22,24 +22,57 @@ pub fn load_keyring(settings: &Settings) -> anyhow::Result<KeyRing> {
         return parse_keyring(secret.expose_secret()).context("QINGLING_MASTER_KEY");
     }
     if let Some(path) = &settings.master_key_file {
+        if settings.mode == Mode::Production
+            && let Some(dir) = beside_the_data(settings, path)
+        {
+            bail!(
+                "production mode refuses the master key file {} because it lies in {}, beside \
+                 the database: whoever copies the data (a backup, a dump, a stolen disk) would \
+                 get the key with it; keep it elsewhere (QINGLING_MASTER_KEY_FILE on another \
+                 volume or a secrets mount) or give it in QINGLING_MASTER_KEY",
+                path.display(),
+                dir.display()
+            );
+        }
         return read_key_file(path);
     }
     let dev_path = settings.data_dir.join(DEV_KEY_FILE);
     if settings.mode == Mode::Production {
         bail!(
-            "production mode needs a master key: set QINGLING_MASTER_KEY or QINGLING_MASTER_KEY_FILE"
+            "production mode needs a master key kept apart from the data: set \
+             QINGLING_MASTER_KEY or QINGLING_MASTER_KEY_FILE (outside {})",
+            settings.data_dir.display()
         );
     }
-    if dev_path.exists() {
-        return read_key_file(&dev_path);
+    let created = !dev_path.exists();
+    if created {
+        create_dev_key_file(&dev_path)?;
     }
-    create_dev_key_file(&dev_path)?;
+    // At every start, not only the first: a development key beside the database is one copy of
+    // the data folder away from every sealed identity.
     tracing::warn!(
         path = %dev_path.display(),
-        "no master key configured: created a development key file; back it up, and use \
-         QINGLING_MASTER_KEY in production (losing it makes sealed identities unreadable)"
+        created,
+        "DEVELOPMENT MASTER KEY BESIDE THE DATABASE: whoever copies the data folder can open \
+         every sealed identity; back the key up elsewhere, and in production set \
+         QINGLING_MODE=production with QINGLING_MASTER_KEY or QINGLING_MASTER_KEY_FILE outside \
+         the data folder (production refuses this file)"
     );
     read_key_file(&dev_path)
+}
+
+/// The folder holding the data (the data folder, or the SQLite database's folder) that `path`
+/// lies in, if it lies in one.
+fn beside_the_data(settings: &Settings, path: &Path) -> Option<std::path::PathBuf> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let key_dir = canonical(path.parent().unwrap_or(Path::new(".")));
+    let mut data_dirs = vec![canonical(&settings.data_dir)];
+    if let crate::config::DatabaseUrl::Sqlite(db) = &settings.database
+        && let Some(parent) = db.parent()
+    {
+        data_dirs.push(canonical(parent));
+    }
+    data_dirs.into_iter().find(|d| key_dir.starts_with(d))
 }
 
 fn read_key_file(path: &Path) -> anyhow::Result<KeyRing> {
@@ -140,6 +173,35 @@ mod tests {
             b.blind_index("e", "x"),
             "the second start must read the same key"
         );
+    }
+
+    #[test]
+    fn production_refuses_a_key_file_beside_the_database_and_takes_one_elsewhere() {
+        let data = tempfile::tempdir().unwrap();
+        let secrets = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_data_dir(
+            data.path(),
+            crate::config::DatabaseUrl::Sqlite(data.path().join("q.db")),
+        );
+        settings.mode = Mode::Production;
+        let key = format!("1:{}\n", MasterKey::generate().to_base64());
+        let beside = data.path().join("keys").join("master.key");
+        std::fs::create_dir_all(beside.parent().unwrap()).unwrap();
+        std::fs::write(&beside, &key).unwrap();
+        settings.master_key_file = Some(beside.clone());
+        let err = load_keyring(&settings).unwrap_err().to_string();
+        assert!(err.contains("beside"), "{err}");
+        assert!(err.contains(&beside.display().to_string()), "{err}");
+
+        let elsewhere = secrets.path().join("master.key");
+        std::fs::write(&elsewhere, &key).unwrap();
+        settings.master_key_file = Some(elsewhere);
+        load_keyring(&settings).expect("a key file outside the data folder is taken");
+
+        // Development takes the file beside the data (and warns).
+        settings.mode = Mode::Development;
+        settings.master_key_file = Some(beside);
+        load_keyring(&settings).expect("development takes it");
     }
 
     #[test]

@@ -181,3 +181,85 @@ fn audit_verify_notices_a_deleted_or_reordered_event() {
     let o = run(dir3.path(), &url3, &["audit", "verify"]);
     assert_eq!(o.code, 1, "{}", o.text);
 }
+
+/// Runs with `input` as standard input.
+fn run_input(data: &Path, url: &DatabaseUrl, args: &[&str], input: &str) -> Output {
+    let env: HashMap<String, String> = [
+        ("QINGLING_DATA_DIR", data.display().to_string()),
+        ("QINGLING_DATABASE_URL", url.to_url()),
+        ("QINGLING_LOG", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let argv = std::iter::once("qingling")
+        .chain(args.iter().copied())
+        .map(OsString::from);
+    let mut out = Vec::new();
+    let mut stdin = std::io::Cursor::new(input.as_bytes().to_vec());
+    let code = qingling::cli::run_with_stdin(argv, &env, Some(&mut stdin), &mut out);
+    Output {
+        code,
+        text: String::from_utf8(out).unwrap(),
+    }
+}
+
+/// Issue 16 item 8: a password on the command line is in every user's `ps`. It can come from
+/// standard input instead; the flag still works but says why not to use it; with neither (and
+/// no terminal) nothing is created.
+#[test]
+fn create_user_takes_the_password_from_stdin_and_warns_about_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = TestDb::create(dir.path());
+    let create = |name: &str| {
+        vec![
+            "admin".to_owned(),
+            "create-user".to_owned(),
+            "--username".to_owned(),
+            name.to_owned(),
+            "--role".to_owned(),
+            "admin".to_owned(),
+        ]
+    };
+    let args = |v: &Vec<String>, extra: &[&'static str]| {
+        let mut a: Vec<&str> = v.iter().map(String::as_str).collect();
+        a.extend_from_slice(extra);
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let call = |a: Vec<String>, input: &str| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        run_input(dir.path(), &url, &a, input)
+    };
+
+    let piped = call(
+        args(&create("ops-stdin"), &["--password-stdin"]),
+        "stdin password 1\n",
+    );
+    assert_eq!(piped.code, 0, "{}", piped.text);
+    assert!(!piped.text.contains("warning"), "{}", piped.text);
+    let flagged = call(
+        args(&create("ops-flag"), &["--password", "flag password 1"]),
+        "",
+    );
+    assert_eq!(flagged.code, 0, "{}", flagged.text);
+    assert!(flagged.text.contains("process list"), "{}", flagged.text);
+    let neither = call(create("ops-none"), "");
+    assert_ne!(neither.code, 0, "{}", neither.text);
+    assert!(neither.text.contains("--password-stdin"), "{}", neither.text);
+
+    // The piped password is the account's password: log in with it over HTTP.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = qingling_tests::spawn_app_with(|s| {
+            s.data_dir = dir.path().to_path_buf();
+            s.database = url.clone();
+        })
+        .await;
+        app.login_ok("ops-stdin", "stdin password 1").await;
+        app.login_ok("ops-flag", "flag password 1").await;
+        assert_eq!(
+            app.login("ops-none", "anything 12345").await.status,
+            reqwest::StatusCode::UNAUTHORIZED
+        );
+    });
+}
