@@ -59,6 +59,19 @@ enum Command {
         #[command(subcommand)]
         command: BlobsCommand,
     },
+    /// Master key rotation.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-wrap every sealed record and photo under the newest master key version (add it to
+    /// the key ring first); exits 1 while anything is left under an older version. Then the
+    /// older versions can be removed: receipt codes and 我的举报 keep their pinned index key.
+    Rewrap,
 }
 
 #[derive(Subcommand)]
@@ -264,7 +277,10 @@ fn password_from(
         (false, None) if std::io::stdin().is_terminal() => {
             let first = rpassword::prompt_password("密码 / password: ")?;
             let again = rpassword::prompt_password("再次输入 / again: ")?;
-            anyhow::ensure!(first == again, "the two passwords differ; nothing was created");
+            anyhow::ensure!(
+                first == again,
+                "the two passwords differ; nothing was created"
+            );
             return Ok(first);
         }
         (false, _) => anyhow::bail!(
@@ -353,6 +369,48 @@ async fn execute(
                 anyhow::anyhow!("{}", e.to_string().replace("QINGLING_BLOB_URL", "--to"))
             })?;
             return migrate_blobs(&settings, &to, out).await;
+        }
+        Command::Keys {
+            command: KeysCommand::Rewrap,
+        } => {
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let done = qingling_api::services::key_rotation::rewrap_all(&ctx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            writeln!(
+                out,
+                "re-wrapped under key version {}: {} record(s), {} photo blob(s)",
+                ctx.keys.current_version(),
+                done.records,
+                done.blobs
+            )?;
+            for p in &done.problems {
+                writeln!(out, "not re-wrapped: {p}")?;
+            }
+            if !done.complete() {
+                writeln!(
+                    out,
+                    "{} item(s) are still under an older version: keep it in the key ring",
+                    done.left
+                )?;
+                return Ok(1);
+            }
+            let older: Vec<String> = ctx
+                .keys
+                .versions()
+                .into_iter()
+                .filter(|v| *v < ctx.keys.current_version())
+                .map(|v| v.to_string())
+                .collect();
+            if !older.is_empty() {
+                writeln!(
+                    out,
+                    "nothing is left under version(s) {}: they can be removed from the key ring \
+                     (the index key stays pinned in the database, sealed under version {})",
+                    older.join(", "),
+                    ctx.keys.current_version()
+                )?;
+            }
         }
         Command::Audit {
             command: AuditCommand::Verify,

@@ -16,6 +16,90 @@ use crate::config::{Mode, Settings};
 /// Name of the development key file inside the data folder.
 pub const DEV_KEY_FILE: &str = "master.key";
 
+/// Where the settings say the master keys come from, for messages that ask for a key back.
+pub fn key_source(settings: &Settings) -> String {
+    if settings.master_key.is_some() {
+        "QINGLING_MASTER_KEY".to_owned()
+    } else if let Some(path) = &settings.master_key_file {
+        format!("the key file {} (QINGLING_MASTER_KEY_FILE)", path.display())
+    } else {
+        format!(
+            "the development key file {}",
+            settings.data_dir.join(DEV_KEY_FILE).display()
+        )
+    }
+}
+
+/// Pins the index key version in the database and applies the pin to `ring`.
+///
+/// At the first start the pin is the version the ring indexes with (the oldest loaded, as
+/// before pins existed), written with that version's key sealed under the current version.
+/// Later starts index with the pinned version: from the ring when it is loaded (re-sealing the
+/// copy under the newest version), else from the sealed copy (the version was retired after a
+/// rotation). When neither is reachable the start is refused, naming the version and where the
+/// key should be, instead of silently computing different hashes — every receipt code and every
+/// worker's 我的举报 would stop matching.
+pub fn pin_index_key(
+    conn: &mut crate::store::DbConn,
+    ring: KeyRing,
+    source: &str,
+) -> anyhow::Result<KeyRing> {
+    use crate::store::key_pins::{self, INDEX, KeyPinRow};
+    use crate::store::time;
+    let pin = match key_pins::find(conn, INDEX)? {
+        Some(pin) => pin,
+        None => {
+            let version = ring.index_key_version();
+            let sealed = ring
+                .seal_index_key()
+                .map_err(|e| anyhow::anyhow!("sealing the index key: {e}"))?;
+            let row = KeyPinRow {
+                name: INDEX.to_owned(),
+                version: i32::try_from(version).context("key version")?,
+                sealed: sealed.to_bytes(),
+                updated_at: time::now(),
+            };
+            if key_pins::insert_first(conn, &row)? {
+                tracing::info!(version, "pinned the index key version");
+            }
+            key_pins::find(conn, INDEX)?.context("the index key pin vanished")?
+        }
+    };
+    let version = u32::try_from(pin.version).context("pinned key version")?;
+    let sealed = qingling_crypto::Sealed::from_bytes(&pin.sealed)
+        .map_err(|e| anyhow::anyhow!("the sealed index key in key_pins: {e}"))?;
+    if ring.versions().contains(&version) {
+        let ring = ring
+            .with_index_key_version(version)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if sealed.key_version() < ring.current_version() {
+            let fresh = ring
+                .seal_index_key()
+                .map_err(|e| anyhow::anyhow!("re-sealing the index key: {e}"))?;
+            key_pins::reseal(conn, INDEX, &fresh.to_bytes(), time::now())?;
+        }
+        return Ok(ring);
+    }
+    let wrapped_under = sealed.key_version();
+    if !ring.versions().contains(&wrapped_under) {
+        bail!(
+            "receipt codes and workers' 我的举报 are keyed with master key version {version} \
+             (pinned in the database), which is not in {source}; the database keeps a copy of \
+             it sealed under version {wrapped_under}, which is missing too. Put version \
+             {version} (or {wrapped_under}) back into {source} as `VERSION:BASE64` and start \
+             again; starting without it would silently break every receipt code"
+        );
+    }
+    let ring = ring
+        .with_sealed_index_key(version, &sealed)
+        .map_err(|e| anyhow::anyhow!("opening the sealed index key (version {version}): {e}"))?;
+    tracing::info!(
+        version,
+        "index key version retired from the key ring: using its sealed copy for receipts and the blind index"
+    );
+    Ok(ring)
+}
+
 /// Loads the key ring the settings describe.
 pub fn load_keyring(settings: &Settings) -> anyhow::Result<KeyRing> {
     if let Some(secret) = &settings.master_key {

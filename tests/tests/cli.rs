@@ -245,7 +245,11 @@ fn create_user_takes_the_password_from_stdin_and_warns_about_the_flag() {
     assert!(flagged.text.contains("process list"), "{}", flagged.text);
     let neither = call(create("ops-none"), "");
     assert_ne!(neither.code, 0, "{}", neither.text);
-    assert!(neither.text.contains("--password-stdin"), "{}", neither.text);
+    assert!(
+        neither.text.contains("--password-stdin"),
+        "{}",
+        neither.text
+    );
 
     // The piped password is the account's password: log in with it over HTTP.
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -42,7 +42,9 @@ async fn disclosure_needs_a_second_custodian_and_opens_once_for_the_requester() 
     let id = d.json["id"].as_str().unwrap().to_owned();
     let path = |a: &str| format!("/api/v1/disclosures/{id}{a}");
 
-    let early = app.post(&path("/open"), &s.custodian1.token, json!({})).await;
+    let early = app
+        .post(&path("/open"), &s.custodian1.token, json!({}))
+        .await;
     assert_eq!(
         (early.status, early.code()),
         (StatusCode::CONFLICT, "transition_not_allowed")
@@ -66,10 +68,14 @@ async fn disclosure_needs_a_second_custodian_and_opens_once_for_the_requester() 
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 
-    let not_requester = app.post(&path("/open"), &s.custodian2.token, json!({})).await;
+    let not_requester = app
+        .post(&path("/open"), &s.custodian2.token, json!({}))
+        .await;
     assert_eq!(not_requester.status, StatusCode::FORBIDDEN);
 
-    let opened = app.post(&path("/open"), &s.custodian1.token, json!({})).await;
+    let opened = app
+        .post(&path("/open"), &s.custodian1.token, json!({}))
+        .await;
     assert_eq!(opened.status, StatusCode::OK, "{:?}", opened.json);
     assert_eq!(opened.json["identity"]["display_name"], WORKER_NAME);
     assert_eq!(opened.json["identity"]["employee_no"], WORKER_EMPLOYEE_NO);
@@ -77,7 +83,9 @@ async fn disclosure_needs_a_second_custodian_and_opens_once_for_the_requester() 
     assert_eq!(opened.json["identity"]["user_id"], s.worker.id.as_str());
     assert_eq!(opened.json["disclosure"]["status"], "opened");
 
-    let twice = app.post(&path("/open"), &s.custodian1.token, json!({})).await;
+    let twice = app
+        .post(&path("/open"), &s.custodian1.token, json!({}))
+        .await;
     assert_eq!(
         (twice.status, twice.code()),
         (StatusCode::GONE, "disclosure_already_opened")
@@ -595,9 +603,7 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
         // Not staff content: `/metrics` answers only the metrics token (no staff role), and
         // `/proof` (a redirect) and `/proof/{name}` (the verifier's static files) carry no data.
         let not_staff_content = ["/metrics", "/proof", "/proof/{name}"];
-        if !someone_got_it
-            && !not_staff_content.contains(&template.as_str())
-        {
+        if !someone_got_it && !not_staff_content.contains(&template.as_str()) {
             unanswered.push(template.clone());
         }
     }

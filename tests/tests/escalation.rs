@@ -462,7 +462,12 @@ async fn an_anonymous_appeal_by_receipt_code_and_a_wrong_code_answers_like_an_un
             json!({"receipt_code": accepted.receipt_code, "reason": "整改只是挂了块牌子"}),
         )
         .await;
-    assert_eq!(on_accepted.status, StatusCode::CREATED, "{:?}", on_accepted.json);
+    assert_eq!(
+        on_accepted.status,
+        StatusCode::CREATED,
+        "{:?}",
+        on_accepted.json
+    );
     let refused = app
         .post_anon(
             "/m/v1/receipt/appeal",

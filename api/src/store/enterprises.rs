@@ -107,9 +107,12 @@ pub fn list(
         Scope::Jurisdiction(j) => {
             let (below, n) = below_prefix(j);
             q.filter(
-                enterprises::jurisdiction
-                    .eq(j.to_owned())
-                    .or(substr(enterprises::jurisdiction, 1, n).eq(below)),
+                enterprises::jurisdiction.eq(j.to_owned()).or(substr(
+                    enterprises::jurisdiction,
+                    1,
+                    n,
+                )
+                .eq(below)),
             )
         }
     };

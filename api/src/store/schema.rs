@@ -88,6 +88,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    key_pins (name) {
+        name -> Text,
+        version -> Integer,
+        sealed -> Binary,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     reports (id) {
         id -> Text,
         enterprise_id -> Text,
@@ -466,6 +475,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activation_codes,
     audit_events,
     audit_head,
+    key_pins,
     reports,
     photos,
     report_events,
