@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use qingling_api::config::Settings;
 use qingling_api::domain::Role;
 use qingling_api::services::users::CreateUserRequest;
-use qingling_api::store::audit::Verdict;
+use qingling_api::store::audit::{ExportedHead, Verdict};
 
 #[derive(Parser)]
 #[command(
@@ -132,8 +132,18 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check that no audit event was edited, deleted or reordered.
-    Verify,
+    /// Check that no audit event was edited, deleted or reordered, and that every keyed MAC
+    /// holds; exits 1 if not.
+    Verify {
+        /// A head exported earlier by `qingling audit head` (a file holding it, or `SEQ:HEX`):
+        /// the chain must still contain that event with that MAC, which catches a cut tail or a
+        /// rewritten chain in this database.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Key what is pending and print the head (`SEQ:HEX`) to keep outside the database, for
+    /// `audit verify --head`.
+    Head,
 }
 
 /// Runs the command line `args` (program name first) with the `QINGLING_*` variables in `env`,
@@ -413,16 +423,62 @@ async fn execute(
             }
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Head,
         } => {
             let ctx = qingling_api::bootstrap::open(settings)?;
+            let keys = ctx.keys.clone();
+            let head = ctx
+                .db(move |c| qingling_api::services::audit::export_head(c, &keys))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            match head {
+                Some(h) => writeln!(out, "{h}")?,
+                None => {
+                    writeln!(out, "the audit trail has no keyed event yet")?;
+                    return Ok(1);
+                }
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { head },
+        } => {
+            let exported = match head {
+                None => None,
+                Some(arg) => {
+                    let text = match std::fs::read_to_string(&arg) {
+                        Ok(t) => t,
+                        Err(_) => arg.clone(),
+                    };
+                    Some(ExportedHead::parse(&text).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "--head takes SEQ:HEX as printed by `qingling audit head`, or a file holding it"
+                        )
+                    })?)
+                }
+            };
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let keys = ctx.keys.clone();
             let verdict = ctx
-                .db(qingling_api::services::audit::verify)
+                .db(move |c| qingling_api::services::audit::verify(c, &keys, exported.as_ref()))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             match verdict {
-                Verdict::Intact { events } => {
-                    writeln!(out, "audit trail intact: {events} event(s) verified")?;
+                Verdict::Intact {
+                    events,
+                    keyed,
+                    keyed_from,
+                } => {
+                    writeln!(
+                        out,
+                        "audit trail intact: {events} event(s) verified, {keyed} keyed"
+                    )?;
+                    if let Some(from) = keyed_from.filter(|f| *f > 1) {
+                        writeln!(
+                            out,
+                            "events 1 to {} were written before the chain was keyed and keyed at the cut-over",
+                            from - 1
+                        )?;
+                    }
                 }
                 Verdict::Broken { seq, reason } => {
                     writeln!(out, "audit trail BROKEN at event {seq}: {reason}")?;

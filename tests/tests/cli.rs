@@ -267,3 +267,126 @@ fn create_user_takes_the_password_from_stdin_and_warns_about_the_flag() {
         );
     });
 }
+
+/// What someone with write access to the database (and no master key) can do to the unkeyed
+/// chain: rewrite event `seq`'s details and recompute every hash from it on, and the head's.
+fn forge_from(url: &DatabaseUrl, seq: i64, details: &str) {
+    use diesel::prelude::*;
+    use qingling_api::store::audit::{AuditEvent, chain_hash};
+    use qingling_api::store::schema::{audit_events, audit_head};
+    let mut c = qingling_api::store::DbConn::establish(&url.connection_string()).unwrap();
+    let events: Vec<AuditEvent> = audit_events::table
+        .order(audit_events::seq.asc())
+        .select(AuditEvent::as_select())
+        .load(&mut c)
+        .unwrap();
+    let mut prev = qingling_api::store::audit::GENESIS.to_owned();
+    for mut ev in events {
+        if ev.seq == seq {
+            ev.details = details.to_owned();
+        }
+        if ev.seq >= seq {
+            let hash = chain_hash(
+                &prev,
+                ev.seq,
+                ev.at,
+                ev.actor_id.as_deref(),
+                ev.actor_role.as_deref(),
+                &ev.action,
+                &ev.target_type,
+                ev.target_id.as_deref(),
+                &ev.details,
+            );
+            diesel::update(audit_events::table.filter(audit_events::seq.eq(ev.seq)))
+                .set((
+                    audit_events::details.eq(&ev.details),
+                    audit_events::prev_hash.eq(&prev),
+                    audit_events::hash.eq(&hash),
+                ))
+                .execute(&mut c)
+                .unwrap();
+            ev.hash = hash;
+        }
+        prev = ev.hash;
+    }
+    diesel::update(audit_head::table)
+        .set(audit_head::hash.eq(&prev))
+        .execute(&mut c)
+        .unwrap();
+}
+
+/// Issue 16 item 8: the audit chain was unkeyed and its head lived in the same database, so
+/// whoever could write the database could rewrite or cut it and recompute every hash. Keyed, an
+/// edited event fails even with its hashes recomputed; a cut tail fails against the head
+/// exported by `qingling audit head`, even when the database's own head was rewound.
+#[test]
+fn the_keyed_audit_chain_catches_a_recomputed_edit_and_an_exported_head_a_cut_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = TestDb::create(dir.path());
+    assert_eq!(run(dir.path(), &url, &["demo"]).code, 0);
+    let head = run(dir.path(), &url, &["audit", "head"]);
+    assert_eq!(head.code, 0, "{}", head.text);
+    let exported = head.text.trim().to_owned();
+    let (seq, _) = exported.split_once(':').expect("SEQ:HEX");
+    let seq: i64 = seq.parse().unwrap();
+    assert!(seq > 5, "{exported}");
+    let head_file = dir.path().join("audit-head.txt");
+    std::fs::write(&head_file, format!("{exported}\n")).unwrap();
+    let ok = run(
+        dir.path(),
+        &url,
+        &["audit", "verify", "--head", head_file.to_str().unwrap()],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.text);
+    assert!(ok.text.contains(&format!("{seq} keyed")), "{}", ok.text);
+
+    // Edit event 3 and recompute the unkeyed chain, as someone without the key can.
+    forge_from(&url, 3, "{\"role\":\"worker\"}");
+    let o = run(dir.path(), &url, &["audit", "verify"]);
+    assert_eq!(o.code, 1, "{}", o.text);
+    assert!(o.text.contains("BROKEN at event 3"), "{}", o.text);
+    assert!(o.text.contains("keyed MAC"), "{}", o.text);
+
+    // Another installation: cut the last two events and rewind the head.
+    let dir2 = tempfile::tempdir().unwrap();
+    let (_db2, url2) = TestDb::create(dir2.path());
+    assert_eq!(run(dir2.path(), &url2, &["demo"]).code, 0);
+    let exported = run(dir2.path(), &url2, &["audit", "head"])
+        .text
+        .trim()
+        .to_owned();
+    let last: i64 = exported.split_once(':').unwrap().0.parse().unwrap();
+    let mut c = qingling_api::store::DbConn::establish(&url2.connection_string()).unwrap();
+    diesel::sql_query(format!("DELETE FROM audit_events WHERE seq > {}", last - 2))
+        .execute(&mut c)
+        .unwrap();
+    diesel::sql_query(format!(
+        "UPDATE audit_head SET seq = {0}, hash = (SELECT hash FROM audit_events WHERE seq = {0})",
+        last - 2
+    ))
+    .execute(&mut c)
+    .unwrap();
+    let o = run(dir2.path(), &url2, &["audit", "verify"]);
+    assert_eq!(o.code, 1, "the keyed head still says {last}: {}", o.text);
+    // A thorough cutter also wipes every MAC and the keyed head, so the chain looks unkeyed and
+    // is keyed again at the next start: only the exported head tells.
+    diesel::sql_query("UPDATE audit_events SET mac = NULL")
+        .execute(&mut c)
+        .unwrap();
+    diesel::sql_query("UPDATE audit_head SET keyed_seq = 0, mac = NULL, keyed_from = NULL")
+        .execute(&mut c)
+        .unwrap();
+    let o = run(dir2.path(), &url2, &["audit", "verify"]);
+    assert_eq!(
+        o.code, 0,
+        "without the exported head it cannot tell: {}",
+        o.text
+    );
+    let o = run(
+        dir2.path(),
+        &url2,
+        &["audit", "verify", "--head", &exported],
+    );
+    assert_eq!(o.code, 1, "{}", o.text);
+    assert!(o.text.contains("exported head"), "{}", o.text);
+}

@@ -76,6 +76,7 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+        mac -> Nullable<Text>,
     }
 }
 
@@ -84,6 +85,9 @@ diesel::table! {
         id -> Integer,
         seq -> BigInt,
         hash -> Text,
+        keyed_seq -> BigInt,
+        mac -> Nullable<Text>,
+        keyed_from -> Nullable<BigInt>,
     }
 }
 
