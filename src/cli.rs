@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 use crate::{Application, Sides, demo, telemetry};
@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use qingling_api::config::Settings;
 use qingling_api::domain::Role;
 use qingling_api::services::users::CreateUserRequest;
-use qingling_api::store::audit::Verdict;
+use qingling_api::store::audit::{ExportedHead, Verdict};
 
 #[derive(Parser)]
 #[command(
@@ -59,6 +59,19 @@ enum Command {
         #[command(subcommand)]
         command: BlobsCommand,
     },
+    /// Master key rotation.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Re-wrap every sealed record and photo under the newest master key version (add it to
+    /// the key ring first); exits 1 while anything is left under an older version. Then the
+    /// older versions can be removed: receipt codes and 我的举报 keep their pinned index key.
+    Rewrap,
 }
 
 #[derive(Subcommand)]
@@ -95,9 +108,13 @@ enum AdminCommand {
     CreateUser {
         #[arg(long)]
         username: String,
-        /// Password (10–128 characters).
+        /// Password (10–128 characters). Visible to every user of the machine in the process
+        /// list: prefer `--password-stdin`, or leave both out to be asked on the terminal.
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: Option<String>,
+        /// Read the password from the first line of standard input.
         #[arg(long)]
-        password: String,
+        password_stdin: bool,
         /// worker, safety_manager, principal, custodian, bureau_officer or admin.
         #[arg(long)]
         role: String,
@@ -115,15 +132,37 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check that no audit event was edited, deleted or reordered.
-    Verify,
+    /// Check that no audit event was edited, deleted or reordered, and that every keyed MAC
+    /// holds; exits 1 if not.
+    Verify {
+        /// A head exported earlier by `qingling audit head` (a file holding it, or `SEQ:HEX`):
+        /// the chain must still contain that event with that MAC, which catches a cut tail or a
+        /// rewritten chain in this database.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Key what is pending and print the head (`SEQ:HEX`) to keep outside the database, for
+    /// `audit verify --head`.
+    Head,
 }
 
 /// Runs the command line `args` (program name first) with the `QINGLING_*` variables in `env`,
-/// writing what a person should read to `out`. Returns the process exit code.
+/// writing what a person should read to `out`. Returns the process exit code. Standard input is
+/// the process's own (a password is prompted for on its terminal).
 pub fn run(
     args: impl IntoIterator<Item = OsString>,
     env: &HashMap<String, String>,
+    out: &mut dyn Write,
+) -> i32 {
+    run_with_stdin(args, env, None, out)
+}
+
+/// [`run`] reading standard input from `stdin` instead of the process's (`None`: the process's,
+/// with a terminal prompt for a password), so tests drive `--password-stdin`.
+pub fn run_with_stdin(
+    args: impl IntoIterator<Item = OsString>,
+    env: &HashMap<String, String>,
+    stdin: Option<&mut dyn BufRead>,
     out: &mut dyn Write,
 ) -> i32 {
     let cli = match Cli::try_parse_from(args) {
@@ -151,7 +190,7 @@ pub fn run(
             return 1;
         }
     };
-    match runtime.block_on(execute(cli.command, settings, out)) {
+    match runtime.block_on(execute(cli.command, settings, stdin, out)) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(out, "error: {e:#}");
@@ -220,9 +259,54 @@ async fn migrate_blobs(
     }
 }
 
+/// Where `admin create-user` takes the password from: the flag (with a warning), the first line
+/// of standard input, or a prompt on the terminal that echoes nothing.
+fn password_from(
+    flag: Option<String>,
+    from_stdin: bool,
+    stdin: Option<&mut dyn BufRead>,
+    out: &mut dyn Write,
+) -> anyhow::Result<String> {
+    use std::io::IsTerminal as _;
+    if let Some(p) = flag {
+        writeln!(
+            out,
+            "warning: --password is visible to every user of this machine in the process list \
+             (ps, /proc); use --password-stdin or answer the prompt instead"
+        )?;
+        return Ok(p);
+    }
+    let mut line = String::new();
+    match (from_stdin, stdin) {
+        (true, Some(input)) => {
+            input.read_line(&mut line)?;
+        }
+        (true, None) => {
+            std::io::stdin().lock().read_line(&mut line)?;
+        }
+        (false, None) if std::io::stdin().is_terminal() => {
+            let first = rpassword::prompt_password("密码 / password: ")?;
+            let again = rpassword::prompt_password("再次输入 / again: ")?;
+            anyhow::ensure!(
+                first == again,
+                "the two passwords differ; nothing was created"
+            );
+            return Ok(first);
+        }
+        (false, _) => anyhow::bail!(
+            "no password: give --password-stdin and send it on standard input, or run on a \
+             terminal to be asked"
+        ),
+    }
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    anyhow::ensure!(!password.is_empty(), "standard input held no password");
+    Ok(password)
+}
+
 async fn execute(
     command: Option<Command>,
     settings: Settings,
+    stdin: Option<&mut dyn BufRead>,
     out: &mut dyn Write,
 ) -> anyhow::Result<i32> {
     match command.unwrap_or(Command::Serve { only: Sides::All }) {
@@ -241,12 +325,14 @@ async fn execute(
                 AdminCommand::CreateUser {
                     username,
                     password,
+                    password_stdin,
                     role,
                     enterprise,
                     jurisdiction,
                     display_name,
                 },
         } => {
+            let password = password_from(password, password_stdin, stdin, out)?;
             let role = Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!(
                     "unknown role {role}: use worker, safety_manager, principal, custodian, bureau_officer or admin"
@@ -294,17 +380,105 @@ async fn execute(
             })?;
             return migrate_blobs(&settings, &to, out).await;
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
+        Command::Keys {
+            command: KeysCommand::Rewrap,
         } => {
             let ctx = qingling_api::bootstrap::open(settings)?;
+            let done = qingling_api::services::key_rotation::rewrap_all(&ctx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            writeln!(
+                out,
+                "re-wrapped under key version {}: {} record(s), {} photo blob(s)",
+                ctx.keys.current_version(),
+                done.records,
+                done.blobs
+            )?;
+            for p in &done.problems {
+                writeln!(out, "not re-wrapped: {p}")?;
+            }
+            if !done.complete() {
+                writeln!(
+                    out,
+                    "{} item(s) are still under an older version: keep it in the key ring",
+                    done.left
+                )?;
+                return Ok(1);
+            }
+            let older: Vec<String> = ctx
+                .keys
+                .versions()
+                .into_iter()
+                .filter(|v| *v < ctx.keys.current_version())
+                .map(|v| v.to_string())
+                .collect();
+            if !older.is_empty() {
+                writeln!(
+                    out,
+                    "nothing is left under version(s) {}: they can be removed from the key ring \
+                     (the index key stays pinned in the database, sealed under version {})",
+                    older.join(", "),
+                    ctx.keys.current_version()
+                )?;
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Head,
+        } => {
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let keys = ctx.keys.clone();
+            let head = ctx
+                .db(move |c| qingling_api::services::audit::export_head(c, &keys))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            match head {
+                Some(h) => writeln!(out, "{h}")?,
+                None => {
+                    writeln!(out, "the audit trail has no keyed event yet")?;
+                    return Ok(1);
+                }
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { head },
+        } => {
+            let exported = match head {
+                None => None,
+                Some(arg) => {
+                    let text = match std::fs::read_to_string(&arg) {
+                        Ok(t) => t,
+                        Err(_) => arg.clone(),
+                    };
+                    Some(ExportedHead::parse(&text).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "--head takes SEQ:HEX as printed by `qingling audit head`, or a file holding it"
+                        )
+                    })?)
+                }
+            };
+            let ctx = qingling_api::bootstrap::open(settings)?;
+            let keys = ctx.keys.clone();
             let verdict = ctx
-                .db(qingling_api::services::audit::verify)
+                .db(move |c| qingling_api::services::audit::verify(c, &keys, exported.as_ref()))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             match verdict {
-                Verdict::Intact { events } => {
-                    writeln!(out, "audit trail intact: {events} event(s) verified")?;
+                Verdict::Intact {
+                    events,
+                    keyed,
+                    keyed_from,
+                } => {
+                    writeln!(
+                        out,
+                        "audit trail intact: {events} event(s) verified, {keyed} keyed"
+                    )?;
+                    if let Some(from) = keyed_from.filter(|f| *f > 1) {
+                        writeln!(
+                            out,
+                            "events 1 to {} were written before the chain was keyed and keyed at the cut-over",
+                            from - 1
+                        )?;
+                    }
                 }
                 Verdict::Broken { seq, reason } => {
                     writeln!(out, "audit trail BROKEN at event {seq}: {reason}")?;

@@ -26,11 +26,18 @@ pub fn open(settings: Settings) -> anyhow::Result<AppContext> {
         }
     }
     let ring = keys::load_keyring(&settings)?;
-    {
+    let ring = {
         let mut c = pool.get().context("cannot connect to the database")?;
+        let ring = keys::pin_index_key(&mut c, ring, &keys::key_source(&settings))?;
         crate::services::proofs::register_current_key(&mut c, &ring)
             .context("cannot record the proof key")?;
-    }
+        // The first start with a keyed chain is its cut-over; later starts key what the last
+        // run left unsealed.
+        crate::services::audit::seal(&mut c, &ring)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+            .context("cannot key the audit chain")?;
+        ring
+    };
     let blobs = blob::open(&settings.blob, &settings.s3, settings.blob_timeout)?;
     remove_orphan_blobs(&pool, blobs.as_ref())?;
     AppContext::new(settings, pool, ring, blobs)

@@ -251,6 +251,9 @@ pub struct Settings {
     pub receipt_limit_per_client: u32,
     /// Anonymous submissions per client address per minute (`QINGLING_ANONYMOUS_LIMIT_PER_CLIENT`).
     pub anonymous_limit_per_client: u32,
+    /// Intake-code look-ups (`POST /m/v1/intake`) per client address per minute
+    /// (`QINGLING_INTAKE_LIMIT_PER_CLIENT`): the codes are short enough to guess at volume.
+    pub intake_limit_per_client: u32,
     /// Largest JSON body accepted, in bytes (`QINGLING_JSON_LIMIT`).
     pub json_limit: usize,
     /// Memory that photo upload bodies may hold at once, in bytes (`QINGLING_UPLOAD_MEMORY`);
@@ -341,6 +344,7 @@ struct FileSettings {
     login_limit_per_client: Option<u32>,
     receipt_limit_per_client: Option<u32>,
     anonymous_limit_per_client: Option<u32>,
+    intake_limit_per_client: Option<u32>,
     json_limit: Option<usize>,
     upload_memory: Option<u64>,
     upload_memory_per_client: Option<u64>,
@@ -518,6 +522,14 @@ impl Settings {
                     10,
                 )?,
                 "ANONYMOUS_LIMIT_PER_CLIENT",
+            )?,
+            intake_limit_per_client: as_u32(
+                number(
+                    "INTAKE_LIMIT_PER_CLIENT",
+                    file.intake_limit_per_client.map(u64::from),
+                    30,
+                )?,
+                "INTAKE_LIMIT_PER_CLIENT",
             )?,
             json_limit: usize::try_from(number(
                 "JSON_LIMIT",

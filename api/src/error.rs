@@ -51,6 +51,9 @@ pub enum ErrorCode {
     PhotoUnreadable,
     /// The person named responsible for a rectification may not verify it themselves.
     VerifierIsResponsible,
+    /// A hazard under the bureau's supervision may not be verified by the person who wrote its
+    /// current rectification plan.
+    VerifierIsPlanner,
     /// Separation of duties: the same person may not both propose and approve (a reward), or
     /// both request and decide (a disclosure).
     SeparationOfDuties,
@@ -116,6 +119,7 @@ impl ErrorCode {
         Self::PhotoTooLarge,
         Self::PhotoUnreadable,
         Self::VerifierIsResponsible,
+        Self::VerifierIsPlanner,
         Self::SeparationOfDuties,
         Self::PrincipalApprovalRequired,
         Self::DisclosureAlreadyOpened,
@@ -159,6 +163,7 @@ impl ErrorCode {
             Self::PhotoTooLarge => "photo_too_large",
             Self::PhotoUnreadable => "photo_unreadable",
             Self::VerifierIsResponsible => "verifier_is_responsible",
+            Self::VerifierIsPlanner => "verifier_is_planner",
             Self::SeparationOfDuties => "separation_of_duties",
             Self::PrincipalApprovalRequired => "principal_approval_required",
             Self::DisclosureAlreadyOpened => "disclosure_already_opened",
@@ -199,6 +204,7 @@ impl ErrorCode {
             | Self::TransitionNotAllowed
             | Self::IdempotencyInProgress
             | Self::VerifierIsResponsible
+            | Self::VerifierIsPlanner
             | Self::RewardHeld
             | Self::LastAdmin => 409,
             Self::DisclosureAlreadyOpened => 410,
@@ -254,6 +260,10 @@ impl ErrorCode {
             Self::VerifierIsResponsible => (
                 "整改责任人不能验收自己的整改",
                 "The person responsible for the rectification may not verify it",
+            ),
+            Self::VerifierIsPlanner => (
+                "督办中的隐患须由整改方案制定人以外的人验收",
+                "A hazard under the bureau's supervision must be verified by someone other than the author of its plan",
             ),
             Self::SeparationOfDuties => (
                 "须由另一人批准（不相容职务分离）",

@@ -76,6 +76,10 @@ pub enum Purpose {
     BlindIndex = 4,
     /// Key of the platform-wide receipt hash; never seals data.
     Receipt = 5,
+    /// The index key version's master key, sealed under the current version and kept in the
+    /// database, so that version can be retired from the key file after a rotation while the
+    /// one-way blind index and receipt hashes keep their key.
+    IndexKey = 6,
 }
 
 impl Purpose {
@@ -92,6 +96,7 @@ impl Purpose {
             3 => Some(Self::Photo),
             4 => Some(Self::BlindIndex),
             5 => Some(Self::Receipt),
+            6 => Some(Self::IndexKey),
             _ => None,
         }
     }
@@ -99,7 +104,10 @@ impl Purpose {
     /// Whether data can be sealed under this purpose; the index and receipt purposes only name
     /// HMAC keys, and keeping them out of sealing keeps every key single-use.
     pub fn is_sealable(self) -> bool {
-        matches!(self, Self::Identity | Self::Payout | Self::Photo)
+        matches!(
+            self,
+            Self::Identity | Self::Payout | Self::Photo | Self::IndexKey
+        )
     }
 }
 
@@ -306,13 +314,14 @@ mod tests {
             (Purpose::Photo, 3),
             (Purpose::BlindIndex, 4),
             (Purpose::Receipt, 5),
+            (Purpose::IndexKey, 6),
         ];
         for (p, code) in all {
             assert_eq!(p.code(), code);
             assert_eq!(Purpose::from_code(code), Some(p));
         }
         assert_eq!(Purpose::from_code(0), None);
-        assert_eq!(Purpose::from_code(6), None);
+        assert_eq!(Purpose::from_code(7), None);
     }
 
     #[test]

@@ -124,6 +124,10 @@ pub struct KeyRing {
     keys: BTreeMap<u32, MasterKey>,
     index_version: u32,
     index_pinned: bool,
+    /// The index key version's master key when that version is no longer loaded for sealing
+    /// (retired after a rotation): used only to derive the index, receipt and platform keys of
+    /// that version, never to open sealed data.
+    index_only: Option<MasterKey>,
 }
 
 impl KeyRing {
@@ -135,6 +139,7 @@ impl KeyRing {
             keys,
             index_version: current_version,
             index_pinned: false,
+            index_only: None,
         }
     }
 
@@ -168,6 +173,52 @@ impl KeyRing {
         Ok(self)
     }
 
+    /// The index key version's master key, sealed under the current version for the database
+    /// (bound to the platform scope and the version), so the version can later be retired from
+    /// the key file: [`KeyRing::with_sealed_index_key`] brings it back. Re-seal after each
+    /// rotation (the re-wrap does).
+    pub fn seal_index_key(&self) -> Result<crate::Sealed, CryptoError> {
+        let rid = format!("index-key:{}", self.index_version);
+        self.seal(
+            Purpose::IndexKey,
+            &crate::Context::new("platform", &rid),
+            &self.index_master().0,
+        )
+    }
+
+    /// Pin the index key version to `version`, which is not loaded, by opening its master key
+    /// from `sealed` (made by [`KeyRing::seal_index_key`] under a loaded version). The key serves
+    /// only the blind index, receipt hash and platform keys of that version; data sealed under it
+    /// stays unreadable, as a retired version should.
+    pub fn with_sealed_index_key(
+        mut self,
+        version: u32,
+        sealed: &crate::Sealed,
+    ) -> Result<Self, CryptoError> {
+        if self.keys.contains_key(&version) {
+            return self.with_index_key_version(version);
+        }
+        let rid = format!("index-key:{version}");
+        let bytes = self.open(
+            Purpose::IndexKey,
+            &crate::Context::new("platform", &rid),
+            sealed,
+        )?;
+        let key: [u8; KEY_LEN] = bytes
+            .expose_secret()
+            .try_into()
+            .map_err(|_| CryptoError::InvalidMasterKey)?;
+        self.index_only = Some(MasterKey(key));
+        self.index_version = version;
+        self.index_pinned = true;
+        Ok(self)
+    }
+
+    /// Whether the index key version is held only for the index (retired from sealing).
+    pub fn index_key_is_retired(&self) -> bool {
+        self.index_only.is_some()
+    }
+
     /// The version new data is sealed under: the highest loaded.
     pub fn current_version(&self) -> u32 {
         self.keys
@@ -193,9 +244,12 @@ impl KeyRing {
         version: u32,
         label: &str,
     ) -> Result<SecretBytes, CryptoError> {
-        let key = self
-            .master(version)?
-            .derive(&encode_fields(&[SCOPE_PLATFORM, label.as_bytes()]));
+        let master = match (&self.index_only, self.master(version)) {
+            (_, Ok(m)) => m,
+            (Some(m), Err(_)) if version == self.index_version => m,
+            (_, Err(e)) => return Err(e),
+        };
+        let key = master.derive(&encode_fields(&[SCOPE_PLATFORM, label.as_bytes()]));
         Ok(SecretBytes::new(key.to_vec()))
     }
 
@@ -235,11 +289,11 @@ impl KeyRing {
     }
 
     fn index_master(&self) -> &MasterKey {
-        match self.keys.get(&self.index_version) {
-            Some(key) => key,
-            // Constructors only ever set index_version to a loaded version, and keys are never
-            // removed from a ring.
-            None => unreachable!("index key version is always loaded"),
+        match (self.keys.get(&self.index_version), &self.index_only) {
+            (Some(key), _) | (None, Some(key)) => key,
+            // Constructors only ever set index_version to a loaded version or to the one whose
+            // key they put in `index_only`, and keys are never removed from a ring.
+            (None, None) => unreachable!("index key version is always loaded"),
         }
     }
 }
@@ -250,6 +304,7 @@ impl std::fmt::Debug for KeyRing {
             .field("versions", &self.versions())
             .field("current_version", &self.current_version())
             .field("index_key_version", &self.index_version)
+            .field("index_key_retired", &self.index_only.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -337,6 +392,42 @@ mod tests {
         assert_eq!(
             ring.derive_platform_key(9, "jwt").map(|_| ()),
             Err(CryptoError::UnknownKeyVersion(9))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_retired_index_version_keeps_its_hashes_from_the_sealed_copy() -> Result<(), CryptoError> {
+        let old = KeyRing::new(1, key(1)).with_index_key_version(1)?;
+        let code = crate::ReceiptCode::generate();
+        let before = (old.blind_index("e", "u"), old.receipt_hash(&code));
+        let sealed = KeyRing::new(1, key(1))
+            .with_key(2, key(2))?
+            .with_index_key_version(1)?
+            .seal_index_key()?;
+        assert_eq!(sealed.key_version(), 2, "sealed under the current version");
+        let retired = KeyRing::new(2, key(2)).with_sealed_index_key(1, &sealed)?;
+        assert!(retired.index_key_is_retired());
+        assert_eq!(
+            (retired.blind_index("e", "u"), retired.receipt_hash(&code)),
+            before
+        );
+        assert_eq!(
+            retired.derive_platform_key(1, "jwt")?.expose_secret(),
+            old.derive_platform_key(1, "jwt")?.expose_secret()
+        );
+        // The retired version opens nothing it sealed.
+        let ctx = crate::Context::new("e", "r");
+        let s1 = old.seal(Purpose::Identity, &ctx, b"x")?;
+        assert_eq!(
+            retired.open(Purpose::Identity, &ctx, &s1).map(|_| ()),
+            Err(CryptoError::UnknownKeyVersion(1))
+        );
+        // Another version's sealed copy does not open as version 1's.
+        assert!(
+            KeyRing::new(2, key(2))
+                .with_sealed_index_key(3, &sealed)
+                .is_err()
         );
         Ok(())
     }

@@ -10,7 +10,8 @@ use qingling_api::http::problem::Problem;
 use qingling_api::services::appeals::{self, AppealRequest, AppealView, ReceiptAppealRequest};
 use qingling_api::services::followup::{MessageBody, ReceiptMessage};
 
-/// Appeal one of my reports to the bureau (rejected, duplicate or untriaged).
+/// Appeal one of my reports to the bureau (in any state: an accepted one too, when the
+/// rectification looks fake or slow), once.
 #[utoipa::path(tag = "phone", security(("bearer" = [])), params(("id" = String, Path)), request_body = AppealRequest, responses(
     (status = 201, body = AppealView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/reports/{id}/appeal")]

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use qingling_api::AppContext;
 use qingling_api::error::{AppError, ErrorCode};
-use qingling_api::http::extract::{AuthUser, ClientAddr, ReceiptAttempt};
+use qingling_api::http::extract::{AuthUser, ClientAddr, IntakeAttempt, ReceiptAttempt};
 use qingling_api::http::problem::Problem;
 use qingling_api::services::followup::{
     self, FollowUp, MessageBody, MyReportPage, MyReportQuery, ReceiptLookup, ReceiptMessage,
@@ -236,10 +236,12 @@ pub struct IntakeTarget {
 /// Resolve an intake code (poster) or area QR token before reporting anonymously. No token; the
 /// code travels in the body, never in a URL.
 #[utoipa::path(tag = "phone", request_body = IntakeLookup, responses(
-    (status = 200, body = IntakeTarget), (status = 404, body = Problem)))]
+    (status = 200, body = IntakeTarget), (status = 404, body = Problem),
+    (status = 429, body = Problem)))]
 #[post("/intake")]
 pub async fn resolve_intake(
     ctx: web::Data<AppContext>,
+    _attempt: IntakeAttempt,
     body: web::Json<IntakeLookup>,
 ) -> Result<web::Json<IntakeTarget>, AppError> {
     let t = qingling_api::services::intake::resolve(&ctx, body.into_inner().code).await?;

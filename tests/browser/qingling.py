@@ -220,8 +220,8 @@ def start_server(extra_env: dict | None = None, only: str = "all") -> Server:
         **(extra_env or {}),
     }
     admin = f"admin-{uuid.uuid4().hex[:6]}"
-    created = run_cli(env, "admin", "create-user", "--username", admin, "--password", PASSWORD,
-                      "--role", "admin", "--display-name", "平台管理员")
+    created = run_cli(env, "admin", "create-user", "--username", admin, "--password-stdin",
+                      "--role", "admin", "--display-name", "平台管理员", stdin=PASSWORD + "\n")
     assert created.returncode == 0, created.stdout + created.stderr
     log = folder / "server.log"
     process = subprocess.Popen([str(binary()), "serve", "--only", only], env=env,

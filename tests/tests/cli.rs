@@ -181,3 +181,212 @@ fn audit_verify_notices_a_deleted_or_reordered_event() {
     let o = run(dir3.path(), &url3, &["audit", "verify"]);
     assert_eq!(o.code, 1, "{}", o.text);
 }
+
+/// Runs with `input` as standard input.
+fn run_input(data: &Path, url: &DatabaseUrl, args: &[&str], input: &str) -> Output {
+    let env: HashMap<String, String> = [
+        ("QINGLING_DATA_DIR", data.display().to_string()),
+        ("QINGLING_DATABASE_URL", url.to_url()),
+        ("QINGLING_LOG", "warn".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let argv = std::iter::once("qingling")
+        .chain(args.iter().copied())
+        .map(OsString::from);
+    let mut out = Vec::new();
+    let mut stdin = std::io::Cursor::new(input.as_bytes().to_vec());
+    let code = qingling::cli::run_with_stdin(argv, &env, Some(&mut stdin), &mut out);
+    Output {
+        code,
+        text: String::from_utf8(out).unwrap(),
+    }
+}
+
+/// Issue 16 item 8: a password on the command line is in every user's `ps`. It can come from
+/// standard input instead; the flag still works but says why not to use it; with neither (and
+/// no terminal) nothing is created.
+#[test]
+fn create_user_takes_the_password_from_stdin_and_warns_about_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = TestDb::create(dir.path());
+    let create = |name: &str| {
+        vec![
+            "admin".to_owned(),
+            "create-user".to_owned(),
+            "--username".to_owned(),
+            name.to_owned(),
+            "--role".to_owned(),
+            "admin".to_owned(),
+        ]
+    };
+    let args = |v: &Vec<String>, extra: &[&'static str]| {
+        let mut a: Vec<&str> = v.iter().map(String::as_str).collect();
+        a.extend_from_slice(extra);
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let call = |a: Vec<String>, input: &str| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        run_input(dir.path(), &url, &a, input)
+    };
+
+    let piped = call(
+        args(&create("ops-stdin"), &["--password-stdin"]),
+        "stdin password 1\n",
+    );
+    assert_eq!(piped.code, 0, "{}", piped.text);
+    assert!(!piped.text.contains("warning"), "{}", piped.text);
+    let flagged = call(
+        args(&create("ops-flag"), &["--password", "flag password 1"]),
+        "",
+    );
+    assert_eq!(flagged.code, 0, "{}", flagged.text);
+    assert!(flagged.text.contains("process list"), "{}", flagged.text);
+    let neither = call(create("ops-none"), "");
+    assert_ne!(neither.code, 0, "{}", neither.text);
+    assert!(
+        neither.text.contains("--password-stdin"),
+        "{}",
+        neither.text
+    );
+
+    // The piped password is the account's password: log in with it over HTTP.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = qingling_tests::spawn_app_with(|s| {
+            s.data_dir = dir.path().to_path_buf();
+            s.database = url.clone();
+        })
+        .await;
+        app.login_ok("ops-stdin", "stdin password 1").await;
+        app.login_ok("ops-flag", "flag password 1").await;
+        assert_eq!(
+            app.login("ops-none", "anything 12345").await.status,
+            reqwest::StatusCode::UNAUTHORIZED
+        );
+    });
+}
+
+/// What someone with write access to the database (and no master key) can do to the unkeyed
+/// chain: rewrite event `seq`'s details and recompute every hash from it on, and the head's.
+fn forge_from(url: &DatabaseUrl, seq: i64, details: &str) {
+    use diesel::prelude::*;
+    use qingling_api::store::audit::{AuditEvent, chain_hash};
+    use qingling_api::store::schema::{audit_events, audit_head};
+    let mut c = qingling_api::store::DbConn::establish(&url.connection_string()).unwrap();
+    let events: Vec<AuditEvent> = audit_events::table
+        .order(audit_events::seq.asc())
+        .select(AuditEvent::as_select())
+        .load(&mut c)
+        .unwrap();
+    let mut prev = qingling_api::store::audit::GENESIS.to_owned();
+    for mut ev in events {
+        if ev.seq == seq {
+            ev.details = details.to_owned();
+        }
+        if ev.seq >= seq {
+            let hash = chain_hash(
+                &prev,
+                ev.seq,
+                ev.at,
+                ev.actor_id.as_deref(),
+                ev.actor_role.as_deref(),
+                &ev.action,
+                &ev.target_type,
+                ev.target_id.as_deref(),
+                &ev.details,
+            );
+            diesel::update(audit_events::table.filter(audit_events::seq.eq(ev.seq)))
+                .set((
+                    audit_events::details.eq(&ev.details),
+                    audit_events::prev_hash.eq(&prev),
+                    audit_events::hash.eq(&hash),
+                ))
+                .execute(&mut c)
+                .unwrap();
+            ev.hash = hash;
+        }
+        prev = ev.hash;
+    }
+    diesel::update(audit_head::table)
+        .set(audit_head::hash.eq(&prev))
+        .execute(&mut c)
+        .unwrap();
+}
+
+/// Issue 16 item 8: the audit chain was unkeyed and its head lived in the same database, so
+/// whoever could write the database could rewrite or cut it and recompute every hash. Keyed, an
+/// edited event fails even with its hashes recomputed; a cut tail fails against the head
+/// exported by `qingling audit head`, even when the database's own head was rewound.
+#[test]
+fn the_keyed_audit_chain_catches_a_recomputed_edit_and_an_exported_head_a_cut_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_db, url) = TestDb::create(dir.path());
+    assert_eq!(run(dir.path(), &url, &["demo"]).code, 0);
+    let head = run(dir.path(), &url, &["audit", "head"]);
+    assert_eq!(head.code, 0, "{}", head.text);
+    let exported = head.text.trim().to_owned();
+    let (seq, _) = exported.split_once(':').expect("SEQ:HEX");
+    let seq: i64 = seq.parse().unwrap();
+    assert!(seq > 5, "{exported}");
+    let head_file = dir.path().join("audit-head.txt");
+    std::fs::write(&head_file, format!("{exported}\n")).unwrap();
+    let ok = run(
+        dir.path(),
+        &url,
+        &["audit", "verify", "--head", head_file.to_str().unwrap()],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.text);
+    assert!(ok.text.contains(&format!("{seq} keyed")), "{}", ok.text);
+
+    // Edit event 3 and recompute the unkeyed chain, as someone without the key can.
+    forge_from(&url, 3, "{\"role\":\"worker\"}");
+    let o = run(dir.path(), &url, &["audit", "verify"]);
+    assert_eq!(o.code, 1, "{}", o.text);
+    assert!(o.text.contains("BROKEN at event 3"), "{}", o.text);
+    assert!(o.text.contains("keyed MAC"), "{}", o.text);
+
+    // Another installation: cut the last two events and rewind the head.
+    let dir2 = tempfile::tempdir().unwrap();
+    let (_db2, url2) = TestDb::create(dir2.path());
+    assert_eq!(run(dir2.path(), &url2, &["demo"]).code, 0);
+    let exported = run(dir2.path(), &url2, &["audit", "head"])
+        .text
+        .trim()
+        .to_owned();
+    let last: i64 = exported.split_once(':').unwrap().0.parse().unwrap();
+    let mut c = qingling_api::store::DbConn::establish(&url2.connection_string()).unwrap();
+    diesel::sql_query(format!("DELETE FROM audit_events WHERE seq > {}", last - 2))
+        .execute(&mut c)
+        .unwrap();
+    diesel::sql_query(format!(
+        "UPDATE audit_head SET seq = {0}, hash = (SELECT hash FROM audit_events WHERE seq = {0})",
+        last - 2
+    ))
+    .execute(&mut c)
+    .unwrap();
+    let o = run(dir2.path(), &url2, &["audit", "verify"]);
+    assert_eq!(o.code, 1, "the keyed head still says {last}: {}", o.text);
+    // A thorough cutter also wipes every MAC and the keyed head, so the chain looks unkeyed and
+    // is keyed again at the next start: only the exported head tells.
+    diesel::sql_query("UPDATE audit_events SET mac = NULL")
+        .execute(&mut c)
+        .unwrap();
+    diesel::sql_query("UPDATE audit_head SET keyed_seq = 0, mac = NULL, keyed_from = NULL")
+        .execute(&mut c)
+        .unwrap();
+    let o = run(dir2.path(), &url2, &["audit", "verify"]);
+    assert_eq!(
+        o.code, 0,
+        "without the exported head it cannot tell: {}",
+        o.text
+    );
+    let o = run(
+        dir2.path(),
+        &url2,
+        &["audit", "verify", "--head", &exported],
+    );
+    assert_eq!(o.code, 1, "{}", o.text);
+    assert!(o.text.contains("exported head"), "{}", o.text);
+}

@@ -42,7 +42,9 @@ async fn disclosure_needs_a_second_custodian_and_opens_once_for_the_requester() 
     let id = d.json["id"].as_str().unwrap().to_owned();
     let path = |a: &str| format!("/api/v1/disclosures/{id}{a}");
 
-    let early = app.get(&path(""), &s.custodian1.token).await;
+    let early = app
+        .post(&path("/open"), &s.custodian1.token, json!({}))
+        .await;
     assert_eq!(
         (early.status, early.code()),
         (StatusCode::CONFLICT, "transition_not_allowed")
@@ -66,10 +68,14 @@ async fn disclosure_needs_a_second_custodian_and_opens_once_for_the_requester() 
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 
-    let not_requester = app.get(&path(""), &s.custodian2.token).await;
+    let not_requester = app
+        .post(&path("/open"), &s.custodian2.token, json!({}))
+        .await;
     assert_eq!(not_requester.status, StatusCode::FORBIDDEN);
 
-    let opened = app.get(&path(""), &s.custodian1.token).await;
+    let opened = app
+        .post(&path("/open"), &s.custodian1.token, json!({}))
+        .await;
     assert_eq!(opened.status, StatusCode::OK, "{:?}", opened.json);
     assert_eq!(opened.json["identity"]["display_name"], WORKER_NAME);
     assert_eq!(opened.json["identity"]["employee_no"], WORKER_EMPLOYEE_NO);
@@ -77,7 +83,9 @@ async fn disclosure_needs_a_second_custodian_and_opens_once_for_the_requester() 
     assert_eq!(opened.json["identity"]["user_id"], s.worker.id.as_str());
     assert_eq!(opened.json["disclosure"]["status"], "opened");
 
-    let twice = app.get(&path(""), &s.custodian1.token).await;
+    let twice = app
+        .post(&path("/open"), &s.custodian1.token, json!({}))
+        .await;
     assert_eq!(
         (twice.status, twice.code()),
         (StatusCode::GONE, "disclosure_already_opened")
@@ -126,7 +134,11 @@ async fn a_refused_disclosure_never_opens_and_the_reporter_sees_every_request() 
         .await;
     assert_eq!(refused.json["status"], "refused");
     let read = app
-        .get(&format!("/api/v1/disclosures/{a_id}"), &s.custodian1.token)
+        .post(
+            &format!("/api/v1/disclosures/{a_id}/open"),
+            &s.custodian1.token,
+            json!({}),
+        )
         .await;
     assert_eq!(read.status, StatusCode::CONFLICT);
 
@@ -139,7 +151,11 @@ async fn a_refused_disclosure_never_opens_and_the_reporter_sees_every_request() 
     )
     .await;
     let opened = app
-        .get(&format!("/api/v1/disclosures/{b_id}"), &s.custodian2.token)
+        .post(
+            &format!("/api/v1/disclosures/{b_id}/open"),
+            &s.custodian2.token,
+            json!({}),
+        )
         .await;
     assert_eq!(opened.status, StatusCode::OK);
 
@@ -289,13 +305,19 @@ async fn nobody_but_the_enterprises_custodians_has_a_route_to_an_identity() {
         &bureau,
         &other.custodian1.token,
     ] {
-        let a = app.get(&format!("/api/v1/disclosures/{id}"), token).await;
+        let a = app
+            .post(&format!("/api/v1/disclosures/{id}/open"), token, json!({}))
+            .await;
         assert!(matches!(a.status.as_u16(), 403 | 404), "{:?}", a.json);
         assert_no_identity("a refused read", &String::from_utf8_lossy(&a.bytes));
     }
     // Still unopened: the requester reads it.
     let a = app
-        .get(&format!("/api/v1/disclosures/{id}"), &s.custodian1.token)
+        .post(
+            &format!("/api/v1/disclosures/{id}/open"),
+            &s.custodian1.token,
+            json!({}),
+        )
         .await;
     assert_eq!(a.status, StatusCode::OK);
 }
@@ -331,8 +353,8 @@ async fn a_disclosure_needs_a_written_reason_and_an_identity() {
 /// paid, messaged, disclosure requested and approved, rejected and appealed to the bureau): no
 /// answer carries the worker's name, employee number or phone. The GET routes come from
 /// `/openapi.json`, so a route added later is walked too (or the test says it cannot fill its
-/// path). The one route that may answer with the identity — `GET /api/v1/disclosures/{id}` to
-/// its requester after approval — is walked only while its request is still pending.
+/// path). The one route that may answer with the identity — `POST /api/v1/disclosures/{id}/open`
+/// by its requester after approval — is a POST, so the walk of GETs never opens it.
 #[tokio::test]
 async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone() {
     let app = spawn_app().await;
@@ -581,10 +603,7 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
         // Not staff content: `/metrics` answers only the metrics token (no staff role), and
         // `/proof` (a redirect) and `/proof/{name}` (the verifier's static files) carry no data.
         let not_staff_content = ["/metrics", "/proof", "/proof/{name}"];
-        if !someone_got_it
-            && template != "/api/v1/disclosures/{id}"
-            && !not_staff_content.contains(&template.as_str())
-        {
+        if !someone_got_it && !not_staff_content.contains(&template.as_str()) {
             unanswered.push(template.clone());
         }
     }
@@ -644,4 +663,45 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
     for text in &stored {
         assert_no_identity("an audit detail or webhook payload", text);
     }
+}
+
+/// Issue 16 item 8: the reveal changed state on a GET and could be cached. Now reading a request
+/// changes nothing and carries no identity; the identity comes only from a POST answered with
+/// `Cache-Control: no-store`.
+#[tokio::test]
+async fn reading_a_disclosure_changes_nothing_and_the_reveal_is_an_uncached_post() {
+    let app = spawn_app().await;
+    let s = site(&app).await;
+    let r = confidential(&app, &s, &s.worker).await;
+    let d = request(&app, &s.custodian1.token, &r.id).await;
+    let id = d.json["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/disclosures/{id}");
+    let approved = app
+        .post(&format!("{path}/approve"), &s.custodian2.token, json!({}))
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{:?}", approved.json);
+
+    for _ in 0..3 {
+        let read = app.get(&path, &s.custodian1.token).await;
+        assert_eq!(read.status, StatusCode::OK, "{:?}", read.json);
+        assert_eq!(read.json["status"], "approved", "a GET opens nothing");
+        assert_eq!(read.json["may_open"], true);
+        assert_no_identity("GET of the request", &String::from_utf8_lossy(&read.bytes));
+    }
+    let opened = app
+        .post(&format!("{path}/open"), &s.custodian1.token, json!({}))
+        .await;
+    assert_eq!(opened.status, StatusCode::OK, "{:?}", opened.json);
+    assert_eq!(opened.json["identity"]["display_name"], WORKER_NAME);
+    assert_eq!(
+        opened
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let after = app.get(&path, &s.custodian1.token).await;
+    assert_eq!(after.json["status"], "opened");
+    assert_eq!(after.json["may_open"], false);
+    assert_no_identity("GET after opening", &String::from_utf8_lossy(&after.bytes));
 }

@@ -12,7 +12,7 @@ use crate::context::AppContext;
 use crate::domain::Actor;
 use crate::error::{AppError, ErrorCode};
 use crate::services::auth::{self, Pending};
-use crate::services::limits::{RECEIPT_LOOKUP, Subject};
+use crate::services::limits::{INTAKE_LOOKUP, Limit, RECEIPT_LOOKUP, Subject};
 
 /// The user named by a valid, live `Authorization: Bearer` access token: 401 when the token is
 /// missing, invalid, expired or revoked (the account deactivated, the password changed or
@@ -144,24 +144,44 @@ impl FromRequest for ReceiptAttempt {
     type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let ctx = req.app_data::<web::Data<AppContext>>().cloned();
-        let client = ctx
-            .as_ref()
-            .and_then(|c| client_addr(req, &c.settings.trusted_proxies));
-        Box::pin(async move {
-            let ctx =
-                ctx.ok_or_else(|| AppError::internal(anyhow::anyhow!("no application context")))?;
-            if ctx
-                .limits
-                .allow(RECEIPT_LOOKUP, Subject::Client(client))
-                .await
-            {
-                Ok(ReceiptAttempt)
-            } else {
-                Err(AppError::new(ErrorCode::RateLimited))
-            }
-        })
+        spend(req, RECEIPT_LOOKUP, ReceiptAttempt)
     }
+}
+
+/// Proof that the connecting client may look up one more intake code (`POST /m/v1/intake`);
+/// 429 `rate_limited` past `QINGLING_INTAKE_LIMIT_PER_CLIENT` a minute, counted across
+/// instances, by the client address the trusted-proxy rule gives.
+#[derive(Debug, Clone, Copy)]
+pub struct IntakeAttempt;
+
+impl FromRequest for IntakeAttempt {
+    type Error = AppError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        spend(req, INTAKE_LOOKUP, IntakeAttempt)
+    }
+}
+
+/// Counts one attempt of `limit` against the request's client address; `proof` when allowed.
+fn spend<T: 'static>(
+    req: &HttpRequest,
+    limit: Limit,
+    proof: T,
+) -> futures_util::future::LocalBoxFuture<'static, Result<T, AppError>> {
+    let ctx = req.app_data::<web::Data<AppContext>>().cloned();
+    let client = ctx
+        .as_ref()
+        .and_then(|c| client_addr(req, &c.settings.trusted_proxies));
+    Box::pin(async move {
+        let ctx =
+            ctx.ok_or_else(|| AppError::internal(anyhow::anyhow!("no application context")))?;
+        if ctx.limits.allow(limit, Subject::Client(client)).await {
+            Ok(proof)
+        } else {
+            Err(AppError::new(ErrorCode::RateLimited))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -63,7 +63,8 @@ fn store_unavailable(cause: anyhow::Error) -> AppError {
     }
 }
 
-fn record_id(photo_id: &str, variant: Variant) -> String {
+/// The sealing context's record id for one variant of a photo.
+pub(crate) fn record_id(photo_id: &str, variant: Variant) -> String {
     format!("photo:{photo_id}:{variant}")
 }
 

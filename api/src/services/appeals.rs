@@ -19,8 +19,10 @@ use crate::store::escalations;
 use crate::store::reports::{self, MessageRow, ReportEventRow, ReportRow};
 use crate::store::{DbConn, time, write_tx};
 
-/// Report states an appeal is allowed from: brushed aside (rejected, duplicate) or untouched.
-const APPEALABLE: [&str; 3] = ["rejected", "duplicate", "submitted"];
+/// Report states an appeal is allowed from: every one. Brushed aside (rejected, duplicate),
+/// untouched (submitted), or accepted while the reporter sees the rectification as fake or slow
+/// (安委〔2024〕7号: where a reported hazard is not fixed, the employee may go to the regulator).
+const APPEALABLE: [&str; 4] = ["rejected", "duplicate", "submitted", "accepted"];
 
 /// `POST /m/v1/reports/{id}/appeal`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -105,8 +107,8 @@ fn appeal(
 ) -> AppResult<AppealView> {
     if !APPEALABLE.contains(&report.status.as_str()) {
         return Err(AppError::new(ErrorCode::TransitionNotAllowed).detail(
-            "只有被驳回、判为重复或未处理的报告可以申诉",
-            "only a rejected, duplicate or untriaged report can be appealed",
+            "该报告当前状态不能申诉",
+            "this report cannot be appealed in its current state",
         ));
     }
     let subject = Subject {

@@ -190,18 +190,29 @@ pub async fn list(
     let (rows, next_cursor) = page.finish(rows, DisclosureRow::cursor);
     let items = rows
         .into_iter()
-        .map(|row| {
-            let status = parse_status(&row.status)?;
-            let mine = row.requested_by == actor.user_id;
-            let may = |action| disclosure_state::apply(status, action, actor.role, mine).is_ok();
-            Ok(DisclosureListItem {
-                may_decide: may(DisclosureAction::Approve),
-                may_open: may(DisclosureAction::Open),
-                disclosure: view(row)?,
-            })
-        })
+        .map(|row| list_item(actor, row))
         .collect::<AppResult<_>>()?;
     Ok(DisclosurePage { items, next_cursor })
+}
+
+/// A request with what `actor` may do about it.
+fn list_item(actor: &Actor, row: DisclosureRow) -> AppResult<DisclosureListItem> {
+    let status = parse_status(&row.status)?;
+    let mine = row.requested_by == actor.user_id;
+    let may = |action| disclosure_state::apply(status, action, actor.role, mine).is_ok();
+    Ok(DisclosureListItem {
+        may_decide: may(DisclosureAction::Approve),
+        may_open: may(DisclosureAction::Open),
+        disclosure: view(row)?,
+    })
+}
+
+/// `GET /api/v1/disclosures/{id}`: one request as its enterprise's custodians see it (never the
+/// identity). Reading changes nothing: the identity is opened only by [`open`], a POST.
+pub async fn find(ctx: &AppContext, actor: &Actor, id: String) -> AppResult<DisclosureListItem> {
+    let a = actor.clone();
+    let (row, _) = ctx.db(move |conn| load(conn, &a, &id)).await?;
+    list_item(actor, row)
 }
 
 /// A custodian asks to disclose the reporter of a confidential report.

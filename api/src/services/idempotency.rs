@@ -121,6 +121,11 @@ pub enum Claim {
     },
 }
 
+/// The sealing context's record id for a stored answer.
+pub(crate) fn answer_record_id(key_hash: &str) -> String {
+    format!("idempotency:{key_hash}")
+}
+
 fn context<'a>(enterprise_id: &'a str, record: &'a str) -> Context<'a> {
     Context {
         enterprise_id,
@@ -170,7 +175,7 @@ pub fn claim(
         }
         match existing {
             Some((Some(status), Some(sealed), _, _)) => {
-                let record = format!("idempotency:{}", key.hash);
+                let record = answer_record_id(&key.hash);
                 let sealed = Sealed::from_bytes(&sealed)
                     .map_err(|e| AppError::internal(anyhow::anyhow!("idempotency record: {e}")))?;
                 let body = keys
@@ -228,7 +233,7 @@ pub fn complete(
     status: u16,
     body: &[u8],
 ) -> AppResult<()> {
-    let record = format!("idempotency:{}", key.hash);
+    let record = answer_record_id(&key.hash);
     let sealed = keys
         .seal(Purpose::Identity, &context(enterprise_id, &record), body)
         .map_err(|e| AppError::internal(anyhow::anyhow!("sealing an answer: {e}")))?;

@@ -60,6 +60,13 @@ pub const ANONYMOUS_SUBMISSION: Limit = Limit {
     per_minute: |s| s.anonymous_limit_per_client,
 };
 
+/// Intake-code look-ups (`POST /m/v1/intake`) per client address: without it a client could
+/// walk the code space, or hold the database busy, without ever submitting.
+pub const INTAKE_LOOKUP: Limit = Limit {
+    name: "intake_lookup",
+    per_minute: |s| s.intake_limit_per_client,
+};
+
 /// How long the shared store may take to count one attempt before memory counts it instead.
 const SHARED_TIMEOUT: Duration = Duration::from_secs(2);
 

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod inbox;
 pub mod intake;
+pub mod key_rotation;
 pub mod ledger_common;
 pub mod limits;
 pub mod outbox;

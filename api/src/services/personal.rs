@@ -33,7 +33,8 @@ impl std::fmt::Debug for Personal {
     }
 }
 
-fn record_id(user_id: &str) -> String {
+/// The sealing context's record id for a user row's details.
+pub(crate) fn record_id(user_id: &str) -> String {
     format!("user:{user_id}")
 }
 

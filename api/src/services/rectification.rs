@@ -286,12 +286,18 @@ pub async fn verify(
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
             let h = hazard_for(conn, &ent, &id)?;
-            let s = verification_step(req.passed, supervised(conn, &h.id)?, note);
+            let under_supervision = supervised(conn, &h.id)?;
+            let s = verification_step(req.passed, under_supervision, note);
             allowed(&h, s.action, &actor)?;
             if let Some(plan) = hazards::plans_of(conn, &h.id)?
                 .into_iter()
                 .find(|p| p.version == h.plan_version)
             {
+                // Under the bureau's supervision (督办) the enterprise's verification is what the
+                // bureau's 销号 relies on: whoever wrote the plan must not also pass it.
+                if under_supervision && plan.author_id == actor.user_id {
+                    return Err(AppError::new(ErrorCode::VerifierIsPlanner));
+                }
                 let me = users::find(conn, &actor.user_id)?.ok_or_else(AppError::not_found)?;
                 let name =
                     personal::open(&keys, Some(&ent), &me.id, &me.personal_sealed)?.display_name;

@@ -910,7 +910,8 @@ pub async fn mark_paid(
     })
 }
 
-fn payout_record_id(reward_id: &str) -> String {
+/// The sealing context's record id for a reward's payout details.
+pub(crate) fn payout_record_id(reward_id: &str) -> String {
     format!("reward:{reward_id}")
 }
 

@@ -104,13 +104,17 @@ pub fn list(
     q = match scope {
         Scope::All => q,
         Scope::One(id) => q.filter(enterprises::id.eq(id.to_owned())),
-        Scope::Jurisdiction(j) => q.filter(
-            enterprises::jurisdiction
-                .eq(j.to_owned())
-                .or(enterprises::jurisdiction
-                    .like(format!("{}/%", escape_like(j)))
-                    .escape('\\')),
-        ),
+        Scope::Jurisdiction(j) => {
+            let (below, n) = below_prefix(j);
+            q.filter(
+                enterprises::jurisdiction.eq(j.to_owned()).or(substr(
+                    enterprises::jurisdiction,
+                    1,
+                    n,
+                )
+                .eq(below)),
+            )
+        }
     };
     if let Some(c) = &page.after {
         q = q.filter(
@@ -126,17 +130,20 @@ pub fn list(
         .load(conn)
 }
 
-/// Escapes `\\`, `%` and `_` for a LIKE prefix: jurisdiction segments may contain `_`, which
-/// would otherwise match any character and widen an officer's view to a neighbour's enterprises.
-pub fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+diesel::define_sql_function! {
+    /// `substr(text, start, length)`, counted in characters on both SQLite and PostgreSQL.
+    fn substr(text: diesel::sql_types::Text, start: diesel::sql_types::Integer, length: diesel::sql_types::Integer) -> diesel::sql_types::Text;
+}
+
+/// What "strictly below jurisdiction `j`" means in SQL: the first `n` characters equal `j/`.
+///
+/// Compared with `=` on a `substr`, never with `LIKE`: SQLite's `LIKE` ignores ASCII case, so
+/// `anshan/%` also matched `Anshan/tiexi`, and `%`/`_` in a path would be wildcards. Equality is
+/// exact on both backends, so an officer never sees a case-variant neighbour's enterprises.
+pub fn below_prefix(j: &str) -> (String, i32) {
+    let below = format!("{j}/");
+    let n = i32::try_from(below.chars().count()).unwrap_or(i32::MAX);
+    (below, n)
 }
 
 /// Finds an area by id.

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::enterprises::escape_like;
+use super::enterprises::{below_prefix, substr};
 use super::pagination::{Cursor, PageRequest};
 use super::schema::{
     escalation_events, escalation_stats, escalation_triggers, escalations, hazards, reports,
@@ -282,14 +282,13 @@ pub fn list(
     page: &PageRequest,
 ) -> QueryResult<Vec<EscalationRow>> {
     let j = f.jurisdiction.clone();
+    let (below, n) = below_prefix(&j);
     let mut q = escalations::table
         .select(EscalationRow::as_select())
         .filter(
             escalations::jurisdiction
-                .eq(j.clone())
-                .or(escalations::jurisdiction
-                    .like(format!("{}/%", escape_like(&j)))
-                    .escape('\\')),
+                .eq(j)
+                .or(substr(escalations::jurisdiction, 1, n).eq(below)),
         )
         .into_boxed();
     if let Some(s) = &f.status {

@@ -76,6 +76,7 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+        mac -> Nullable<Text>,
     }
 }
 
@@ -84,6 +85,18 @@ diesel::table! {
         id -> Integer,
         seq -> BigInt,
         hash -> Text,
+        keyed_seq -> BigInt,
+        mac -> Nullable<Text>,
+        keyed_from -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    key_pins (name) {
+        name -> Text,
+        version -> Integer,
+        sealed -> Binary,
+        updated_at -> Timestamp,
     }
 }
 
@@ -466,6 +479,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activation_codes,
     audit_events,
     audit_head,
+    key_pins,
     reports,
     photos,
     report_events,

@@ -1,4 +1,5 @@
-//! Background work that every instance runs: the escalation sweeper and the webhook outbox.
+//! Background work that every instance runs: the escalation sweeper, the webhook outbox and the
+//! audit chain's sealer.
 //! Both are safe with many instances against one database (guarded writes, unique keys,
 //! leases), so there is no leader to elect.
 
@@ -8,6 +9,10 @@ pub mod sweeper;
 use std::time::Duration;
 
 use crate::context::AppContext;
+
+/// How soon after it commits an audit event is keyed: the window in which someone with write
+/// access to the database could still alter it undetected.
+pub const AUDIT_SEAL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Starts the sweeper and the outbox delivery on the current tokio runtime. They run until the
 /// runtime stops.
@@ -19,6 +24,22 @@ pub fn spawn(ctx: &AppContext) {
             async move {
                 if let Err(e) = sweeper::sweep_once(&c).await {
                     tracing::error!(error = ?e, "escalation sweep failed");
+                }
+            }
+        })
+        .await;
+    });
+    let seal_ctx = ctx.clone();
+    tokio::spawn(async move {
+        every(AUDIT_SEAL_INTERVAL, || {
+            let c = seal_ctx.clone();
+            async move {
+                let keys = c.keys.clone();
+                if let Err(e) = c
+                    .db(move |conn| crate::services::audit::seal(conn, &keys))
+                    .await
+                {
+                    tracing::error!(error = ?e, "keying the audit chain failed");
                 }
             }
         })

@@ -1,5 +1,6 @@
 //! Audited identity disclosure (custodians only).
 
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
 use crate::context::AppContext;
@@ -7,8 +8,8 @@ use crate::error::AppError;
 use crate::http::extract::AuthUser;
 use crate::http::problem::Problem;
 use crate::services::disclosures::{
-    self, CreateDisclosureRequest, DisclosurePage, DisclosureQuery, DisclosureView,
-    OpenedDisclosureView,
+    self, CreateDisclosureRequest, DisclosureListItem, DisclosurePage, DisclosureQuery,
+    DisclosureView, OpenedDisclosureView,
 };
 
 /// Ask to disclose the reporter of a confidential report, with a written reason (a custodian of
@@ -54,20 +55,38 @@ pub async fn refuse_disclosure(
         .map(web::Json)
 }
 
-/// The requester reads the identity of an approved request, once (then 410
-/// `disclosure_already_opened`; before approval 409).
+/// One request as the enterprise's custodians see it, with what the reader may do about it;
+/// never the identity, and reading it changes nothing.
+#[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(("id" = String, Path)), responses(
+    (status = 200, body = DisclosureListItem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/disclosures/{id}")]
+pub async fn find_disclosure(
+    ctx: web::Data<AppContext>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<DisclosureListItem>, AppError> {
+    disclosures::find(&ctx, &user.0, id.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// The requester opens an approved request and reads the identity, once (then 410
+/// `disclosure_already_opened`; before approval 409). A POST, because it changes state (the
+/// request becomes `opened`); answered with `Cache-Control: no-store` so no browser or proxy
+/// keeps the identity.
 #[utoipa::path(tag = "disclosures", security(("bearer" = [])), params(("id" = String, Path)), responses(
     (status = 200, body = OpenedDisclosureView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 410, body = Problem)))]
-#[get("/disclosures/{id}")]
+#[post("/disclosures/{id}/open")]
 pub async fn open_disclosure(
     ctx: web::Data<AppContext>,
     user: AuthUser,
     id: web::Path<String>,
-) -> Result<web::Json<OpenedDisclosureView>, AppError> {
-    disclosures::open(&ctx, &user.0, id.into_inner())
-        .await
-        .map(web::Json)
+) -> Result<HttpResponse, AppError> {
+    let opened = disclosures::open(&ctx, &user.0, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(opened))
 }
 
 /// The disclosure requests of the custodian's enterprise, newest first (`status=requested`: the

@@ -79,6 +79,7 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(disclosures::request_disclosure)
             .service(disclosures::approve_disclosure)
             .service(disclosures::refuse_disclosure)
+            .service(disclosures::find_disclosure)
             .service(disclosures::open_disclosure),
     );
 }
