@@ -509,6 +509,50 @@ pub struct Messages {
     pub reward_duplicates_share: &'static str,
     /// Save button.
     pub reward_policy_save: &'static str,
+
+    // --- the 概览 --------------------------------------------------------------------
+    /// Title of the 概览.
+    pub overview_title: &'static str,
+    /// Label of the tiles.
+    pub overview_now: &'static str,
+    /// The 清零 number.
+    pub overview_open_major: &'static str,
+    /// Under the number when it is zero.
+    pub overview_cleared: &'static str,
+    /// Under the number otherwise.
+    pub overview_not_cleared: &'static str,
+    /// Tile.
+    pub overview_overdue_hazards: &'static str,
+    /// Tile.
+    pub overview_late_reports: &'static str,
+    /// Tile.
+    pub overview_average_days: &'static str,
+    /// Under the average: how many it covers.
+    pub overview_average_days_note: &'static str,
+    /// Heading of the quarter's counts.
+    pub overview_quarter: &'static str,
+    /// Count.
+    pub overview_closed_major_ever: &'static str,
+    /// No hazard this quarter.
+    pub overview_quarter_empty: &'static str,
+    /// Caption of the by-area table.
+    pub overview_by_area: &'static str,
+    /// Heading of the chart.
+    pub overview_chart: &'static str,
+    /// Caption of the chart's table.
+    pub overview_chart_table: &'static str,
+    /// Column.
+    pub overview_month: &'static str,
+    /// Series.
+    pub chart_registered: &'static str,
+    /// Series.
+    pub chart_closed: &'static str,
+    /// After a year in a month label.
+    pub year_suffix: &'static str,
+    /// After a month number.
+    pub month_suffix: &'static str,
+    /// Hazards without an area.
+    pub no_area: &'static str,
 }
 
 /// 简体中文.
@@ -707,6 +751,27 @@ pub static ZH: Messages = Messages {
     reward_cap_yuan: "每名实名举报人每月上限（元）",
     reward_duplicates_share: "重复报告也给予奖励",
     reward_policy_save: "保存奖励标准",
+    overview_title: "概览",
+    overview_now: "当前状况",
+    overview_open_major: "未销号重大隐患",
+    overview_cleared: "已清零",
+    overview_not_cleared: "须全部整改销号，动态清零",
+    overview_overdue_hazards: "逾期未整改隐患",
+    overview_late_reports: "超期未受理举报",
+    overview_average_days: "平均销号天数",
+    overview_average_days_note: "近12个月销号数",
+    overview_quarter: "本季度登记隐患",
+    overview_closed_major_ever: "累计销号重大隐患",
+    overview_quarter_empty: "本季度尚无隐患登记。",
+    overview_by_area: "按区域",
+    overview_chart: "近12个月隐患登记与销号",
+    overview_chart_table: "逐月数据",
+    overview_month: "月份",
+    chart_registered: "登记",
+    chart_closed: "销号",
+    year_suffix: "年",
+    month_suffix: "月",
+    no_area: "未指定区域",
 };
 
 /// English.
@@ -905,6 +970,27 @@ pub static EN: Messages = Messages {
     reward_cap_yuan: "Monthly cap per confidential reporter (yuan)",
     reward_duplicates_share: "Reward duplicate reports too",
     reward_policy_save: "Save the policy",
+    overview_title: "Overview",
+    overview_now: "Where things stand",
+    overview_open_major: "Open major hazards",
+    overview_cleared: "Cleared to zero",
+    overview_not_cleared: "Every one must be rectified and closed",
+    overview_overdue_hazards: "Hazards past their deadline",
+    overview_late_reports: "Reports past the triage deadline",
+    overview_average_days: "Average days to close",
+    overview_average_days_note: "Closed in the last 12 months:",
+    overview_quarter: "Hazards registered this quarter",
+    overview_closed_major_ever: "Major hazards closed, all time",
+    overview_quarter_empty: "No hazard registered this quarter.",
+    overview_by_area: "By area",
+    overview_chart: "Hazards registered and closed, last 12 months",
+    overview_chart_table: "Month by month",
+    overview_month: "Month",
+    chart_registered: "Registered",
+    chart_closed: "Closed",
+    year_suffix: "-",
+    month_suffix: "",
+    no_area: "No area",
 };
 
 #[cfg(test)]

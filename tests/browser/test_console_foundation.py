@@ -38,7 +38,7 @@ def identities(world):
 def test_sign_in_sets_a_strict_session_cookie_and_sign_out_revokes_it(server, world, desk):
     page = desk.new_page()
     sign_in(page, server, world["manager_a"]["username"])
-    assert page.url.endswith("/console/reports"), page.url
+    assert page.url.endswith("/console/overview"), page.url  # 概览 is the landing page
     cookies = {c["name"]: c for c in desk.cookies()}
     c = cookies["qingling_session"]
     assert c["httpOnly"] is True

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod board;
 pub mod bureau;
 pub mod criteria;
+pub mod dashboard;
 pub mod disclosures;
 pub mod escalations;
 pub mod exports;

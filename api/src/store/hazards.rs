@@ -170,12 +170,13 @@ pub struct HazardFilter {
     pub overdue_on: Option<String>,
 }
 
-/// Inserts a hazard (and counts it for the bureau's overview, in the same transaction).
+/// Inserts a hazard (and counts it for the bureau's overview and the console's 概览, in the
+/// same transaction).
 pub fn insert(conn: &mut DbConn, row: &HazardRow) -> QueryResult<()> {
     diesel::insert_into(hazards::table)
         .values(row)
         .execute(conn)?;
-    super::hazard_counts::registered(conn, &row.enterprise_id, &row.level)
+    super::hazard_counts::registered(conn, row)
 }
 
 /// Finds a hazard by id.
@@ -267,13 +268,7 @@ pub fn transition(
     if n == 1
         && let Some(closed_at) = change.closed_at
     {
-        super::hazard_counts::closed(
-            conn,
-            &row.enterprise_id,
-            &row.level,
-            row.created_at,
-            closed_at,
-        )?;
+        super::hazard_counts::closed(conn, row, closed_at)?;
     }
     Ok(n == 1)
 }

@@ -292,3 +292,31 @@ pub fn transition(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Reports of an enterprise still waiting for triage and submitted before their deadline's
+/// cut-off — `any_before` for every report, `major_before` for those suspected major — at
+/// most `cap` of them. Reads `reports_inbox_status` (enterprise, `submitted`, created_at) up to
+/// the later cut-off only, and stops at `cap`: a report becomes late by the clock, not by a
+/// transition, so this is a bounded count rather than a maintained one.
+pub fn untriaged_late(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    any_before: NaiveDateTime,
+    major_before: NaiveDateTime,
+    cap: i64,
+) -> QueryResult<i64> {
+    let late = reports::created_at
+        .lt(any_before)
+        .or(reports::suspected_level
+            .eq("major")
+            .and(reports::created_at.lt(major_before)));
+    let ids: Vec<String> = reports::table
+        .filter(reports::enterprise_id.eq(enterprise_id))
+        .filter(reports::status.eq("submitted"))
+        .filter(reports::created_at.lt(any_before.max(major_before)))
+        .filter(late)
+        .select(reports::id)
+        .limit(cap)
+        .load(conn)?;
+    Ok(i64::try_from(ids.len()).unwrap_or(cap))
+}

@@ -446,6 +446,20 @@ diesel::joinable!(escalation_events -> escalations (escalation_id));
 diesel::joinable!(escalation_stats -> enterprises (enterprise_id));
 diesel::joinable!(hazard_stats -> enterprises (enterprise_id));
 
+diesel::table! {
+    hazard_months (enterprise_id, month, level, area_id) {
+        enterprise_id -> Text,
+        month -> Text,
+        level -> Text,
+        area_id -> Text,
+        registered -> BigInt,
+        closed -> BigInt,
+        closed_seconds -> BigInt,
+    }
+}
+
+diesel::joinable!(hazard_months -> enterprises (enterprise_id));
+
 diesel::joinable!(reward_policies -> enterprises (enterprise_id));
 diesel::joinable!(rewards -> reports (report_id));
 diesel::joinable!(disclosures -> reports (report_id));
@@ -496,6 +510,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_events,
     escalation_stats,
     hazard_stats,
+    hazard_months,
     sweeper_marks,
     outbox,
     reward_policies,

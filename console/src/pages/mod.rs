@@ -14,6 +14,7 @@
 pub mod home;
 pub mod inbox;
 pub mod ledger;
+pub mod overview;
 pub mod rewards;
 pub mod sign_in;
 pub mod sweeps;
@@ -38,7 +39,13 @@ pub struct NavEntry {
 pub const ENTERPRISE_STAFF: &[Role] = &[Role::SafetyManager, Role::Principal];
 
 /// The navigation, page module by page module, in the order shown.
-pub const NAV: &[&[NavEntry]] = &[inbox::NAV, ledger::NAV, sweeps::NAV, rewards::NAV];
+pub const NAV: &[&[NavEntry]] = &[
+    overview::NAV,
+    inbox::NAV,
+    ledger::NAV,
+    sweeps::NAV,
+    rewards::NAV,
+];
 
 /// The entries `role` sees, in order.
 pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
@@ -53,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     inbox::configure(cfg);
     ledger::configure(cfg);
+    overview::configure(cfg);
     rewards::configure(cfg);
     sweeps::configure(cfg);
 }
@@ -67,6 +75,7 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "/console/overview",
                 "/console/reports",
                 "/console/hazards",
                 "/console/sweeps",
