@@ -88,6 +88,12 @@ pub enum ErrorCode {
     /// The photo store (the folder or the bucket) did not take or give back a photo in time;
     /// nothing was submitted, the same request can be sent again.
     PhotoStoreUnavailable,
+    /// A notification webhook URL is not a usable https:// URL (http:// only for loopback).
+    NotificationUrlInvalid,
+    /// A notification e-mail address is not a valid address.
+    NotificationEmailInvalid,
+    /// More notification addresses than one owner may set.
+    NotificationTooMany,
 }
 
 impl ErrorCode {
@@ -130,6 +136,9 @@ impl ErrorCode {
         Self::BodyTimeout,
         Self::IdempotencyKeyReused,
         Self::PhotoStoreUnavailable,
+        Self::NotificationUrlInvalid,
+        Self::NotificationEmailInvalid,
+        Self::NotificationTooMany,
     ];
 
     /// The code as clients see it.
@@ -172,6 +181,9 @@ impl ErrorCode {
             Self::BodyTimeout => "body_timeout",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::PhotoStoreUnavailable => "photo_store_unavailable",
+            Self::NotificationUrlInvalid => "notification_url_invalid",
+            Self::NotificationEmailInvalid => "notification_email_invalid",
+            Self::NotificationTooMany => "notification_too_many",
         }
     }
 
@@ -206,6 +218,9 @@ impl ErrorCode {
             Self::Unavailable | Self::UploadBusy | Self::PhotoStoreUnavailable => 503,
             Self::BodyTimeout => 408,
             Self::IdempotencyKeyReused => 422,
+            Self::NotificationUrlInvalid
+            | Self::NotificationEmailInvalid
+            | Self::NotificationTooMany => 400,
         }
     }
 
@@ -303,6 +318,18 @@ impl ErrorCode {
                 "照片存储暂不可用，本次未提交，请稍后重试",
                 "The photo store is unavailable; nothing was submitted, try again shortly",
             ),
+            Self::NotificationUrlInvalid => (
+                "通知地址无效：须为 https:// 地址（仅本机地址可用 http://）",
+                "The notification URL is not valid: it must be https:// (http:// only for loopback)",
+            ),
+            Self::NotificationEmailInvalid => (
+                "邮箱地址格式不正确",
+                "An e-mail address is not valid",
+            ),
+            Self::NotificationTooMany => (
+                "通知邮箱过多",
+                "Too many notification e-mail addresses",
+            ),
         }
     }
 }
@@ -360,6 +387,17 @@ impl AppError {
         let mut e = Self::new(ErrorCode::ValidationFailed).detail(zh, en.clone());
         e.fields.push((field.to_owned(), en));
         e
+    }
+
+    /// Names the field a problem is about (its message is the English detail).
+    pub fn field(mut self, name: &str) -> Self {
+        let msg = self
+            .detail
+            .as_ref()
+            .map(|d| d.en.clone())
+            .unwrap_or_else(|| self.code.titles().1.to_owned());
+        self.fields.push((name.to_owned(), msg));
+        self
     }
 
     /// Not found (also used when the record belongs to another tenant).

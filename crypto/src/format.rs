@@ -76,6 +76,8 @@ pub enum Purpose {
     BlindIndex = 4,
     /// Key of the platform-wide receipt hash; never seals data.
     Receipt = 5,
+    /// Notification channel settings (group robot URLs with their keys, signing secrets).
+    Notification = 6,
 }
 
 impl Purpose {
@@ -92,6 +94,7 @@ impl Purpose {
             3 => Some(Self::Photo),
             4 => Some(Self::BlindIndex),
             5 => Some(Self::Receipt),
+            6 => Some(Self::Notification),
             _ => None,
         }
     }
@@ -99,7 +102,10 @@ impl Purpose {
     /// Whether data can be sealed under this purpose; the index and receipt purposes only name
     /// HMAC keys, and keeping them out of sealing keeps every key single-use.
     pub fn is_sealable(self) -> bool {
-        matches!(self, Self::Identity | Self::Payout | Self::Photo)
+        matches!(
+            self,
+            Self::Identity | Self::Payout | Self::Photo | Self::Notification
+        )
     }
 }
 
@@ -306,13 +312,14 @@ mod tests {
             (Purpose::Photo, 3),
             (Purpose::BlindIndex, 4),
             (Purpose::Receipt, 5),
+            (Purpose::Notification, 6),
         ];
         for (p, code) in all {
             assert_eq!(p.code(), code);
             assert_eq!(Purpose::from_code(code), Some(p));
         }
         assert_eq!(Purpose::from_code(0), None);
-        assert_eq!(Purpose::from_code(6), None);
+        assert_eq!(Purpose::from_code(7), None);
     }
 
     #[test]

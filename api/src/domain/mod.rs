@@ -8,6 +8,7 @@ pub mod disclosure_state;
 pub mod escalation_state;
 pub mod hazard_state;
 pub mod inputs;
+pub mod notification;
 pub mod ledger_sheet;
 pub mod proof;
 pub mod quarter;

@@ -20,6 +20,7 @@ pub mod inbox;
 pub mod intake;
 pub mod ledger_common;
 pub mod limits;
+pub mod notifications;
 pub mod outbox;
 pub mod passwords;
 pub mod personal;

@@ -10,6 +10,7 @@ pub mod enterprises;
 pub mod escalations;
 pub mod hazard_counts;
 pub mod hazards;
+pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod proofs;
