@@ -676,7 +676,11 @@ impl Settings {
                 "QINGLING_DIGEST_HOUR must be an hour from 0 to 23 (Beijing time)",
             ));
         }
-        if let Some(u) = settings.notify.smtp_url.as_ref().map(secrecy::ExposeSecret::expose_secret)
+        if let Some(u) = settings
+            .notify
+            .smtp_url
+            .as_ref()
+            .map(secrecy::ExposeSecret::expose_secret)
             && !(u.starts_with("smtp://") || u.starts_with("smtps://"))
         {
             return Err(ConfigError::new(

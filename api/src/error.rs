@@ -322,14 +322,10 @@ impl ErrorCode {
                 "通知地址无效：须为 https:// 地址（仅本机地址可用 http://）",
                 "The notification URL is not valid: it must be https:// (http:// only for loopback)",
             ),
-            Self::NotificationEmailInvalid => (
-                "邮箱地址格式不正确",
-                "An e-mail address is not valid",
-            ),
-            Self::NotificationTooMany => (
-                "通知邮箱过多",
-                "Too many notification e-mail addresses",
-            ),
+            Self::NotificationEmailInvalid => {
+                ("邮箱地址格式不正确", "An e-mail address is not valid")
+            }
+            Self::NotificationTooMany => ("通知邮箱过多", "Too many notification e-mail addresses"),
         }
     }
 }

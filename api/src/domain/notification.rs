@@ -161,7 +161,10 @@ fn robot_url(field: &str, raw: &str) -> Result<String, AppError> {
         _ => return Err(refuse("须使用 https:// 地址", "the URL must be https://")),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(refuse("地址中不能含用户名或密码", "the URL must not carry a user or password"));
+        return Err(refuse(
+            "地址中不能含用户名或密码",
+            "the URL must not carry a user or password",
+        ));
     }
     Ok(url.to_string())
 }
@@ -233,7 +236,11 @@ pub fn mask_secret(s: &str) -> String {
 
 /// Which reminder of a deadline is due at `now` for a clock that started at `start` and ends at
 /// `deadline`: `Some(Stage::Past)` once it passed, `Some(Stage::Near)` from 75 % of the way.
-pub fn reminder_stage(start: NaiveDateTime, deadline: NaiveDateTime, now: NaiveDateTime) -> Option<Stage> {
+pub fn reminder_stage(
+    start: NaiveDateTime,
+    deadline: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Option<Stage> {
     if now >= deadline {
         return Some(Stage::Past);
     }
@@ -335,15 +342,21 @@ pub fn fact(label: &str, value: &str) -> String {
         .collect();
     let trimmed = one_line.trim();
     let clipped = clip(trimmed, 60);
-    let ellipsis = if trimmed.chars().count() > 60 { "…" } else { "" };
+    let ellipsis = if trimmed.chars().count() > 60 {
+        "…"
+    } else {
+        ""
+    };
     format!("{label}：{clipped}{ellipsis}")
 }
 
-/// Text a person wrote, made inert in robot markdown: no links, headings, emphasis or HTML.
+/// Text a person wrote, made inert in robot markdown: no links, images, headings, emphasis,
+/// code or HTML. (List markers such as `-` matter only at the start of a line, and every line
+/// this module writes starts with its own `>` or `###`.)
 pub fn markdown_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if "\\`*_{}[]()#+-!<>|~".contains(c) {
+        if "\\`*_[]()#<>|~".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -355,7 +368,12 @@ pub fn markdown_escape(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(w: Option<&str>, d: Option<&str>, s: Option<&str>, e: &[&str]) -> Result<ChannelSettings, AppError> {
+    fn parse(
+        w: Option<&str>,
+        d: Option<&str>,
+        s: Option<&str>,
+        e: &[&str],
+    ) -> Result<ChannelSettings, AppError> {
         ChannelSettings::parse(
             w.map(Into::into),
             d.map(Into::into),
@@ -366,10 +384,23 @@ mod tests {
 
     #[test]
     fn urls_must_be_https_except_loopback() {
-        assert!(parse(Some("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"), None, None, &[]).is_ok());
+        assert!(
+            parse(
+                Some("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"),
+                None,
+                None,
+                &[]
+            )
+            .is_ok()
+        );
         assert!(parse(Some("http://127.0.0.1:9/hook?key=x"), None, None, &[]).is_ok());
         assert!(parse(Some("http://localhost:9/hook"), None, None, &[]).is_ok());
-        for bad in ["http://example.com/x", "ftp://example.com/", "not a url", "https://u:p@example.com/"] {
+        for bad in [
+            "http://example.com/x",
+            "ftp://example.com/",
+            "not a url",
+            "https://u:p@example.com/",
+        ] {
             let e = parse(Some(bad), None, None, &[]).unwrap_err();
             assert_eq!(e.code, ErrorCode::NotificationUrlInvalid, "{bad}");
         }
@@ -377,9 +408,25 @@ mod tests {
 
     #[test]
     fn dingtalk_needs_url_and_secret_together() {
-        assert!(parse(None, Some("https://oapi.dingtalk.com/robot/send?access_token=t"), None, &[]).is_err());
+        assert!(
+            parse(
+                None,
+                Some("https://oapi.dingtalk.com/robot/send?access_token=t"),
+                None,
+                &[]
+            )
+            .is_err()
+        );
         assert!(parse(None, None, Some("SECabc"), &[]).is_err());
-        assert!(parse(None, Some("https://oapi.dingtalk.com/robot/send?access_token=t"), Some("SECabc"), &[]).is_ok());
+        assert!(
+            parse(
+                None,
+                Some("https://oapi.dingtalk.com/robot/send?access_token=t"),
+                Some("SECabc"),
+                &[]
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -387,17 +434,29 @@ mod tests {
         let s = parse(None, None, None, &["A@Example.com", "a@example.com", " "]).unwrap();
         assert_eq!(s.emails, vec!["a@example.com"]);
         for bad in ["a", "a@b", "a b@c.cn", "@c.cn", "a@-c.cn", "a..b@c.cn"] {
-            assert_eq!(parse(None, None, None, &[bad]).unwrap_err().code, ErrorCode::NotificationEmailInvalid, "{bad}");
+            assert_eq!(
+                parse(None, None, None, &[bad]).unwrap_err().code,
+                ErrorCode::NotificationEmailInvalid,
+                "{bad}"
+            );
         }
-        let many: Vec<String> = (0..=MAX_EMAILS).map(|i| format!("u{i}@example.com")).collect();
+        let many: Vec<String> = (0..=MAX_EMAILS)
+            .map(|i| format!("u{i}@example.com"))
+            .collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert_eq!(parse(None, None, None, &refs).unwrap_err().code, ErrorCode::NotificationTooMany);
+        assert_eq!(
+            parse(None, None, None, &refs).unwrap_err().code,
+            ErrorCode::NotificationTooMany
+        );
     }
 
     #[test]
     fn masking_hides_query_values() {
         let m = mask_url("https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123");
-        assert_eq!(m, "https://oapi.dingtalk.com/robot/send?access_token=0123****");
+        assert_eq!(
+            m,
+            "https://oapi.dingtalk.com/robot/send?access_token=0123****"
+        );
         assert!(!mask_url("https://h.cn/x?key=short").contains("short"));
         assert_eq!(mask_secret("SECabc"), "****");
     }
@@ -412,7 +471,12 @@ mod tests {
 
     #[test]
     fn digest_follows_beijing_hours() {
-        let utc = |h| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        let utc = |h| {
+            NaiveDate::from_ymd_opt(2026, 1, 1)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
         // 23:00 UTC is 07:00 the next day in Beijing.
         assert_eq!(digest_date(utc(23), 8), None);
         assert_eq!(digest_date(utc(0), 8), NaiveDate::from_ymd_opt(2026, 1, 1));
@@ -421,7 +485,11 @@ mod tests {
 
     #[test]
     fn markdown_of_a_title_is_inert() {
-        let m = Message::new("新的隐患报告", vec![fact("标题", "[点我](http://evil)\n# x")], "/console/reports/1".into());
+        let m = Message::new(
+            "新的隐患报告",
+            vec![fact("标题", "[点我](http://evil)\n# x")],
+            "/console/reports/1".into(),
+        );
         let md = m.markdown("https://q.cn");
         assert!(md.contains("\\[点我\\]\\(http://evil\\)"));
         assert!(!md.contains("\n# x"));

@@ -7,8 +7,8 @@ use crate::domain::Actor;
 use crate::domain::criteria::Level;
 use crate::error::{AppError, AppResult};
 use crate::services::{notifications, rewards};
-use crate::store::rewards::RewardRow;
 use crate::store::reports::ReportRow;
+use crate::store::rewards::RewardRow;
 use crate::store::{DbConn, hazards};
 
 /// Called once per accepted report with the new hazard's level.

@@ -33,7 +33,11 @@ impl ChannelRow {
 }
 
 /// An owner's channels, if any were set.
-pub fn find(conn: &mut DbConn, owner_type: &str, owner_id: &str) -> QueryResult<Option<ChannelRow>> {
+pub fn find(
+    conn: &mut DbConn,
+    owner_type: &str,
+    owner_id: &str,
+) -> QueryResult<Option<ChannelRow>> {
     notification_channels::table
         .find((owner_type, owner_id))
         .select(ChannelRow::as_select())

@@ -10,7 +10,8 @@
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -103,7 +104,10 @@ async fn send(
     let public = &ctx.settings.public_url;
     match channel {
         WECOM => {
-            let url = s.wecom_webhook.as_deref().ok_or("WeCom robot no longer set")?;
+            let url = s
+                .wecom_webhook
+                .as_deref()
+                .ok_or("WeCom robot no longer set")?;
             let body = serde_json::json!({
                 "msgtype": "markdown",
                 "markdown": { "content": msg.markdown(public) },
@@ -111,7 +115,8 @@ async fn send(
             post_robot(http, url, &body).await
         }
         DINGTALK => {
-            let (Some(url), Some(secret)) = (s.dingtalk_webhook.as_deref(), s.dingtalk_secret.as_deref())
+            let (Some(url), Some(secret)) =
+                (s.dingtalk_webhook.as_deref(), s.dingtalk_secret.as_deref())
             else {
                 return Err("DingTalk robot no longer set".into());
             };
@@ -139,11 +144,14 @@ async fn send(
                 .subject(format!("【清零】{}", msg.title))
                 .header(ContentType::TEXT_PLAIN);
             for to in &s.emails {
-                b = b.to(to.parse().map_err(|_| "an e-mail address is invalid".to_owned())?);
+                b = b.to(to
+                    .parse()
+                    .map_err(|_| "an e-mail address is invalid".to_owned())?);
             }
-            let email = b
-                .body(msg.plain(public))
-                .map_err(|e| format!("message: {e}"))?;
+            // Base64 always: Chinese text in 7-bit-safe lines for any relay.
+            let body = Body::new_with_encoding(msg.plain(public), ContentTransferEncoding::Base64)
+                .map_err(|_| "message body".to_owned())?;
+            let email = b.body(body).map_err(|e| format!("message: {e}"))?;
             mail.send(email)
                 .await
                 .map(drop)
@@ -211,7 +219,12 @@ mod tests {
 
     #[test]
     fn dingtalk_signature_matches_the_documented_recipe() {
-        let u = dingtalk_url("https://oapi.dingtalk.com/robot/send?access_token=t", "SECx", 1000).unwrap();
+        let u = dingtalk_url(
+            "https://oapi.dingtalk.com/robot/send?access_token=t",
+            "SECx",
+            1000,
+        )
+        .unwrap();
         let mut mac = Hmac::<Sha256>::new_from_slice(b"SECx").unwrap();
         mac.update(b"1000\nSECx");
         let expect = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());

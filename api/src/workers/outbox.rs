@@ -79,7 +79,10 @@ pub async fn deliver_due(ctx: &AppContext, client: &reqwest::Client) -> AppResul
 
 /// Claims up to [`BATCH`] due entries of the given channels for this instance: each is held by a
 /// lease (a guarded update), so no other instance sends it until the lease ends.
-pub async fn claim_due(ctx: &AppContext, channels: &'static [&'static str]) -> AppResult<Vec<OutboxRow>> {
+pub async fn claim_due(
+    ctx: &AppContext,
+    channels: &'static [&'static str],
+) -> AppResult<Vec<OutboxRow>> {
     ctx.db(move |conn| {
         let now = time::now();
         let lease = now + chrono::Duration::from_std(LEASE).map_err(AppError::internal)?;
@@ -122,7 +125,11 @@ async fn send(
 
 /// Records the outcome of one attempt at a claimed entry: delivered, or rescheduled with
 /// back-off, or dead after `webhook_max_attempts`.
-pub async fn record(ctx: &AppContext, row: OutboxRow, outcome: Result<(), String>) -> AppResult<()> {
+pub async fn record(
+    ctx: &AppContext,
+    row: OutboxRow,
+    outcome: Result<(), String>,
+) -> AppResult<()> {
     let max = i32::try_from(ctx.settings.webhook_max_attempts).unwrap_or(i32::MAX);
     ctx.db(move |conn| {
         let now = time::now();

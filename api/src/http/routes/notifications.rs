@@ -35,9 +35,15 @@ pub async fn put_enterprise_notifications(
     id: web::Path<String>,
     body: web::Json<ChannelsRequest>,
 ) -> Result<web::Json<ChannelsView>, AppError> {
-    notifications::put_channels(&ctx, &user.0, "enterprise", id.into_inner(), body.into_inner())
-        .await
-        .map(web::Json)
+    notifications::put_channels(
+        &ctx,
+        &user.0,
+        "enterprise",
+        id.into_inner(),
+        body.into_inner(),
+    )
+    .await
+    .map(web::Json)
 }
 
 /// The bureau's notification channels for a jurisdiction (`jb` or `jb/town`; admins).
@@ -65,7 +71,13 @@ pub async fn put_jurisdiction_notifications(
     path: web::Path<String>,
     body: web::Json<ChannelsRequest>,
 ) -> Result<web::Json<ChannelsView>, AppError> {
-    notifications::put_channels(&ctx, &user.0, "jurisdiction", path.into_inner(), body.into_inner())
-        .await
-        .map(web::Json)
+    notifications::put_channels(
+        &ctx,
+        &user.0,
+        "jurisdiction",
+        path.into_inner(),
+        body.into_inner(),
+    )
+    .await
+    .map(web::Json)
 }

@@ -89,7 +89,10 @@ fn area_line(conn: &mut DbConn, area_id: Option<&str>) -> AppResult<String> {
 pub fn report_submitted(conn: &mut DbConn, r: &ReportRow) -> AppResult<()> {
     let msg = Message::new(
         "新的隐患报告，请及时受理",
-        vec![fact("标题", &r.title), area_line(conn, r.area_id.as_deref())?],
+        vec![
+            fact("标题", &r.title),
+            area_line(conn, r.area_id.as_deref())?,
+        ],
         format!("/console/reports/{}", r.id),
     );
     enqueue(
@@ -167,24 +170,44 @@ pub fn escalation_fired(
     let mut lines = vec![fact("企业", &enterprise), fact("原因", trigger_zh(kind))];
     lines.push(fact(
         "对象",
-        if esc.subject_type == "hazard" { "隐患" } else { "隐患报告" },
+        if esc.subject_type == "hazard" {
+            "隐患"
+        } else {
+            "隐患报告"
+        },
     ));
     let msg = Message::new(
         title,
         lines,
         format!("/console/bureau/escalations/{}", esc.id),
     );
-    let key = format!("escalation.{}:{}:{}", kind.as_str(), esc.id, uuid::Uuid::new_v4());
+    let key = format!(
+        "escalation.{}:{}:{}",
+        kind.as_str(),
+        esc.id,
+        uuid::Uuid::new_v4()
+    );
     let now = time::now();
     for owner in bureau_owners(&esc.jurisdiction) {
-        enqueue(conn, &owner, &format!("{key}:{}", owner.id()), "notify.escalation", &msg, now)?;
+        enqueue(
+            conn,
+            &owner,
+            &format!("{key}:{}", owner.id()),
+            "notify.escalation",
+            &msg,
+            now,
+        )?;
     }
     Ok(())
 }
 
 /// The Chinese word for a hazard level.
 pub fn level_zh(level: &str) -> &'static str {
-    if level == "major" { "重大隐患" } else { "一般隐患" }
+    if level == "major" {
+        "重大隐患"
+    } else {
+        "一般隐患"
+    }
 }
 
 /// Why an escalation fired, in Chinese.

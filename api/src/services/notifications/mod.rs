@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::context::AppContext;
-use crate::domain::notification::{self, ChannelSettings};
 use crate::domain::access::EnterpriseAccess;
+use crate::domain::notification::{self, ChannelSettings};
 use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult};
 use crate::services::admin::enterprise_for;
@@ -119,7 +119,11 @@ pub fn open(keys: &KeyRing, row: &ChannelRow) -> AppResult<ChannelSettings> {
     let scope = owner.seal_scope();
     let sealed = Sealed::from_bytes(&row.sealed).map_err(AppError::internal)?;
     let plain = keys
-        .open(Purpose::Notification, &Context::new(&scope, "channels"), &sealed)
+        .open(
+            Purpose::Notification,
+            &Context::new(&scope, "channels"),
+            &sealed,
+        )
         .map_err(AppError::internal)?;
     serde_json::from_slice(plain.expose_secret()).map_err(AppError::internal)
 }
@@ -128,7 +132,11 @@ fn seal(keys: &KeyRing, owner: &Owner, s: &ChannelSettings) -> AppResult<Vec<u8>
     let scope = owner.seal_scope();
     let plain = zeroize::Zeroizing::new(serde_json::to_vec(s).map_err(AppError::internal)?);
     Ok(keys
-        .seal(Purpose::Notification, &Context::new(&scope, "channels"), &plain)
+        .seal(
+            Purpose::Notification,
+            &Context::new(&scope, "channels"),
+            &plain,
+        )
         .map_err(AppError::internal)?
         .to_bytes())
 }

@@ -42,6 +42,14 @@ fn beijing(t: NaiveDateTime) -> String {
         .to_string()
 }
 
+/// Fires what is due now (the sweeper runs this on every tick, after the escalation triggers).
+pub async fn sweep_once(ctx: &crate::context::AppContext) -> AppResult<ReminderStats> {
+    let deadlines = ctx.settings.deadlines.clone();
+    let hour = ctx.settings.notify.digest_hour;
+    ctx.db(move |conn| sweep(conn, &deadlines, hour, crate::store::time::now()))
+        .await
+}
+
 /// Fires what is due at `now`.
 pub fn sweep(
     conn: &mut DbConn,
@@ -50,12 +58,19 @@ pub fn sweep(
     now: NaiveDateTime,
 ) -> AppResult<ReminderStats> {
     let mut stats = ReminderStats::default();
-    let (major, any) = (chrono_dur(deadlines.triage_major)?, chrono_dur(deadlines.triage)?);
+    let (major, any) = (
+        chrono_dur(deadlines.triage_major)?,
+        chrono_dur(deadlines.triage)?,
+    );
     // The earliest any report can reach 75 %: its clock is the shorter of the two deadlines.
     let shortest = major.min(any);
     let cutoff = now - Duration::milliseconds(shortest.num_milliseconds() * 3 / 4);
     for r in store::untriaged_reports_before(conn, cutoff)? {
-        let limit = if r.suspected_level.as_deref() == Some("major") { major } else { any };
+        let limit = if r.suspected_level.as_deref() == Some("major") {
+            major
+        } else {
+            any
+        };
         let deadline = r.created_at + limit;
         if let Some(stage) = notification::reminder_stage(r.created_at, deadline, now) {
             stats.reminders += report_reminder(conn, &r, deadline, stage, now)?;
@@ -191,9 +206,18 @@ fn digest(
                 fact("超期未整改隐患", &c.overdue_hazards.to_string()),
                 fact("超期未受理报告", &c.untriaged_overdue.to_string()),
                 fact("待受理报告（安全管理人员）", &c.untriaged.to_string()),
-                fact("待制定整改方案的重大隐患（安全管理人员）", &c.unplanned_major.to_string()),
-                fact("待验收隐患（安全管理人员）", &c.awaiting_verification.to_string()),
-                fact("待审批奖励（安全管理人员、主要负责人）", &c.rewards_proposed.to_string()),
+                fact(
+                    "待制定整改方案的重大隐患（安全管理人员）",
+                    &c.unplanned_major.to_string(),
+                ),
+                fact(
+                    "待验收隐患（安全管理人员）",
+                    &c.awaiting_verification.to_string(),
+                ),
+                fact(
+                    "待审批奖励（安全管理人员、主要负责人）",
+                    &c.rewards_proposed.to_string(),
+                ),
             ],
             "/console/".to_owned(),
         );
