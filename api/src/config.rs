@@ -217,6 +217,21 @@ pub struct Deadlines {
     pub sweep_interval: Duration,
 }
 
+/// Where notification e-mail goes out and when the daily digest is sent.
+#[derive(Debug, Clone)]
+pub struct NotifySettings {
+    /// The SMTP server, `smtp://[user:password@]host:port` (plain, for a relay on the same
+    /// host or network; `?tls=required` for STARTTLS, `?tls=opportunistic` to use it when
+    /// offered) or `smtps://…` (TLS from the start); none disables e-mail
+    /// (`QINGLING_SMTP_URL`). Secret: it can carry a password.
+    pub smtp_url: Option<SecretString>,
+    /// The From address of notification e-mail (`QINGLING_SMTP_FROM`).
+    pub smtp_from: String,
+    /// Hour of the day, Beijing time (UTC+8), from which each enterprise's daily digest goes out
+    /// (`QINGLING_DIGEST_HOUR`, 0–23, default 8).
+    pub digest_hour: u32,
+}
+
 /// Everything the service needs to run.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -287,6 +302,8 @@ pub struct Settings {
     pub webhook_secret: Option<SecretString>,
     /// Attempts before an event becomes a dead letter (`QINGLING_WEBHOOK_MAX_ATTEMPTS`).
     pub webhook_max_attempts: u32,
+    /// Notifications to enterprises and bureaus (`QINGLING_SMTP_*`, `QINGLING_DIGEST_HOUR`).
+    pub notify: NotifySettings,
     /// The address phones reach this service at, without a trailing slash, e.g.
     /// `https://qingling.example.cn` (`QINGLING_PUBLIC_URL`); the QR codes on posters point
     /// to its `/m/` page. Defaults to `http://` + the listen address, right only on one machine.
@@ -362,6 +379,9 @@ struct FileSettings {
     webhook_secret: Option<String>,
     webhook_max_attempts: Option<u32>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    digest_hour: Option<u32>,
     activation_code_ttl: Option<String>,
     console_idle_timeout: Option<String>,
     console_session_lifetime: Option<String>,
@@ -577,6 +597,20 @@ impl Settings {
                 )?,
                 "WEBHOOK_MAX_ATTEMPTS",
             )?,
+            notify: NotifySettings {
+                smtp_url: var("SMTP_URL")
+                    .or(file.smtp_url)
+                    .filter(|u| !u.trim().is_empty())
+                    .map(SecretString::from),
+                smtp_from: var("SMTP_FROM")
+                    .or(file.smtp_from)
+                    .filter(|u| !u.trim().is_empty())
+                    .unwrap_or_else(|| "清零 <qingling@localhost>".to_owned()),
+                digest_hour: as_u32(
+                    number("DIGEST_HOUR", file.digest_hour.map(u64::from), 8)?,
+                    "DIGEST_HOUR",
+                )?,
+            },
             public_url: var("PUBLIC_URL")
                 .or(file.public_url)
                 .filter(|u| !u.trim().is_empty())
@@ -647,6 +681,22 @@ impl Settings {
         if settings.webhook_url.is_some() && settings.webhook_secret.is_none() {
             return Err(ConfigError::new(
                 "QINGLING_WEBHOOK_URL needs QINGLING_WEBHOOK_SECRET to sign deliveries",
+            ));
+        }
+        if settings.notify.digest_hour > 23 {
+            return Err(ConfigError::new(
+                "QINGLING_DIGEST_HOUR must be an hour from 0 to 23 (Beijing time)",
+            ));
+        }
+        if let Some(u) = settings
+            .notify
+            .smtp_url
+            .as_ref()
+            .map(secrecy::ExposeSecret::expose_secret)
+            && !(u.starts_with("smtp://") || u.starts_with("smtps://"))
+        {
+            return Err(ConfigError::new(
+                "QINGLING_SMTP_URL must start with smtp:// or smtps://",
             ));
         }
         if settings.webhook_max_attempts == 0 {

@@ -93,6 +93,12 @@ pub enum ErrorCode {
     PhotoStoreUnavailable,
     /// A document given as a proof of report does not verify under the published keys.
     ProofInvalid,
+    /// A notification webhook URL is not a usable https:// URL (http:// only for loopback).
+    NotificationUrlInvalid,
+    /// A notification e-mail address is not a valid address.
+    NotificationEmailInvalid,
+    /// More notification addresses than one owner may set.
+    NotificationTooMany,
 }
 
 impl ErrorCode {
@@ -137,6 +143,9 @@ impl ErrorCode {
         Self::IdempotencyKeyReused,
         Self::PhotoStoreUnavailable,
         Self::ProofInvalid,
+        Self::NotificationUrlInvalid,
+        Self::NotificationEmailInvalid,
+        Self::NotificationTooMany,
     ];
 
     /// The code as clients see it.
@@ -181,6 +190,9 @@ impl ErrorCode {
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::PhotoStoreUnavailable => "photo_store_unavailable",
             Self::ProofInvalid => "proof_invalid",
+            Self::NotificationUrlInvalid => "notification_url_invalid",
+            Self::NotificationEmailInvalid => "notification_email_invalid",
+            Self::NotificationTooMany => "notification_too_many",
         }
     }
 
@@ -216,6 +228,9 @@ impl ErrorCode {
             Self::Unavailable | Self::UploadBusy | Self::PhotoStoreUnavailable => 503,
             Self::BodyTimeout => 408,
             Self::IdempotencyKeyReused | Self::ProofInvalid => 422,
+            Self::NotificationUrlInvalid
+            | Self::NotificationEmailInvalid
+            | Self::NotificationTooMany => 400,
         }
     }
 
@@ -321,6 +336,14 @@ impl ErrorCode {
                 "这不是一份有效的举报凭证",
                 "This is not a valid proof of report",
             ),
+            Self::NotificationUrlInvalid => (
+                "通知地址无效：须为 https:// 地址（仅本机地址可用 http://）",
+                "The notification URL is not valid: it must be https:// (http:// only for loopback)",
+            ),
+            Self::NotificationEmailInvalid => {
+                ("邮箱地址格式不正确", "An e-mail address is not valid")
+            }
+            Self::NotificationTooMany => ("通知邮箱过多", "Too many notification e-mail addresses"),
         }
     }
 }
@@ -378,6 +401,17 @@ impl AppError {
         let mut e = Self::new(ErrorCode::ValidationFailed).detail(zh, en.clone());
         e.fields.push((field.to_owned(), en));
         e
+    }
+
+    /// Names the field a problem is about (its message is the English detail).
+    pub fn field(mut self, name: &str) -> Self {
+        let msg = self
+            .detail
+            .as_ref()
+            .map(|d| d.en.clone())
+            .unwrap_or_else(|| self.code.titles().1.to_owned());
+        self.fields.push((name.to_owned(), msg));
+        self
     }
 
     /// Not found (also used when the record belongs to another tenant).

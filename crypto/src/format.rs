@@ -80,6 +80,8 @@ pub enum Purpose {
     /// database, so that version can be retired from the key file after a rotation while the
     /// one-way blind index and receipt hashes keep their key.
     IndexKey = 6,
+    /// Notification channel settings (group robot URLs with their keys, signing secrets).
+    Notification = 7,
 }
 
 impl Purpose {
@@ -97,6 +99,7 @@ impl Purpose {
             4 => Some(Self::BlindIndex),
             5 => Some(Self::Receipt),
             6 => Some(Self::IndexKey),
+            7 => Some(Self::Notification),
             _ => None,
         }
     }
@@ -106,7 +109,7 @@ impl Purpose {
     pub fn is_sealable(self) -> bool {
         matches!(
             self,
-            Self::Identity | Self::Payout | Self::Photo | Self::IndexKey
+            Self::Identity | Self::Payout | Self::Photo | Self::IndexKey | Self::Notification
         )
     }
 }
@@ -315,6 +318,7 @@ mod tests {
             (Purpose::BlindIndex, 4),
             (Purpose::Receipt, 5),
             (Purpose::IndexKey, 6),
+            (Purpose::Notification, 7),
         ];
         for (p, code) in all {
             assert_eq!(p.code(), code);

@@ -177,7 +177,7 @@ impl Receiver {
                 let rec = rec.clone();
                 let fail = fail.clone();
                 tokio::spawn(async move {
-                    let Some((headers, body)) = read_request(&mut sock).await else {
+                    let Some((_, headers, body)) = read_request(&mut sock).await else {
                         return;
                     };
                     let status = {
@@ -217,7 +217,11 @@ impl Receiver {
     }
 }
 
-async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<(Vec<(String, String)>, String)> {
+/// Reads one HTTP/1.1 request: its request line (`POST /path?query HTTP/1.1`), lower-case
+/// headers and body (by `content-length`).
+pub async fn read_request(
+    sock: &mut tokio::net::TcpStream,
+) -> Option<(String, Vec<(String, String)>, String)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -231,6 +235,7 @@ async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<(Vec<(String, 
         }
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let request_line = head.lines().next().unwrap_or_default().to_owned();
     let headers: Vec<(String, String)> = head
         .lines()
         .skip(1)
@@ -250,7 +255,7 @@ async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<(Vec<(String, 
         buf.extend_from_slice(&chunk[..n]);
     }
     let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
-    Some((headers, body))
+    Some((request_line, headers, body))
 }
 
 impl TestApp {

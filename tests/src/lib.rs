@@ -7,6 +7,7 @@
 
 pub mod escalation;
 pub mod ledger;
+pub mod notify;
 pub mod photos;
 pub mod reports;
 pub mod rewards;

@@ -9,6 +9,7 @@ pub mod escalation_state;
 pub mod hazard_state;
 pub mod inputs;
 pub mod ledger_sheet;
+pub mod notification;
 pub mod proof;
 pub mod quarter;
 pub mod report_state;

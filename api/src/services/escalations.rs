@@ -3,7 +3,7 @@
 //! and the outbox in the same transaction.
 
 use crate::domain::proof::ProofKind;
-use crate::services::proofs;
+use crate::services::{notifications, proofs};
 use chrono::NaiveDateTime;
 use qingling_crypto::KeyRing;
 use serde_json::json;
@@ -177,6 +177,7 @@ fn fire_once(
             trigger: Some(kind),
         },
     )?;
+    notifications::events::escalation_fired(conn, &row, kind, matches!(fired, Fired::Opened(_)))?;
     audit::record(
         conn,
         None,
@@ -293,19 +294,9 @@ pub fn record_event(conn: &mut DbConn, esc: &EscalationRow, ev: &Event<'_>) -> A
     });
     outbox::insert(
         conn,
-        &OutboxRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            event_id: row.id,
-            topic,
-            payload: payload.to_string(),
-            status: "pending".into(),
-            attempts: 0,
-            next_attempt_at: now,
-            last_error: None,
-            created_at: now,
-            delivered_at: None,
-        },
+        &OutboxRow::pending(row.id, topic, payload.to_string(), outbox::WEBHOOK, now),
     )?;
+
     Ok(())
 }
 

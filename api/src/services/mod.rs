@@ -22,6 +22,7 @@ pub mod intake;
 pub mod key_rotation;
 pub mod ledger_common;
 pub mod limits;
+pub mod notifications;
 pub mod outbox;
 pub mod passwords;
 pub mod personal;

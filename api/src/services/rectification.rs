@@ -23,7 +23,7 @@ use crate::services::hazards::{
     HazardDetail, OWNER_EVIDENCE, hazard_for, load_detail, prepare_photos,
 };
 use crate::services::ledger_common::{date, lost_race, refused, staff_enterprise};
-use crate::services::{audit, personal, photos, proofs};
+use crate::services::{audit, notifications, personal, photos, proofs};
 use crate::store::hazards::{self, EvidenceRow, HazardChange, HazardEventRow, HazardRow, PlanRow};
 use crate::store::{DbConn, escalations, time, users, write_tx};
 use qingling_crypto::KeyRing;
@@ -266,6 +266,7 @@ pub async fn add_evidence(
             step(conn, &actor, &h, s, |conn| {
                 Ok(hazards::insert_evidence(conn, &row)?)
             })?;
+            notifications::events::verification_waiting(conn, &h)?;
             load_detail(conn, &ent, &id)
         },
     )

@@ -6,8 +6,9 @@
 use crate::domain::Actor;
 use crate::domain::criteria::Level;
 use crate::error::{AppError, AppResult};
-use crate::services::rewards;
+use crate::services::{notifications, rewards};
 use crate::store::reports::ReportRow;
+use crate::store::rewards::RewardRow;
 use crate::store::{DbConn, hazards};
 
 /// Called once per accepted report with the new hazard's level.
@@ -18,7 +19,16 @@ pub fn on_report_accepted(
     hazard_id: &str,
     level: Level,
 ) -> AppResult<()> {
-    rewards::propose_for_accepted(conn, actor, report, hazard_id, level.as_str()).map(drop)
+    let reward = rewards::propose_for_accepted(conn, actor, report, hazard_id, level.as_str())?;
+    waiting(conn, reward)
+}
+
+/// A proposed reward waits for approval: tell the enterprise.
+fn waiting(conn: &mut DbConn, reward: Option<RewardRow>) -> AppResult<()> {
+    match reward {
+        Some(r) if r.status == "proposed" => notifications::events::reward_waiting(conn, &r),
+        _ => Ok(()),
+    }
 }
 
 /// Called once per report marked a duplicate of an existing hazard.
@@ -30,5 +40,6 @@ pub fn on_report_duplicated(
 ) -> AppResult<()> {
     let hazard = hazards::find(conn, hazard_id)?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("duplicate of a missing hazard")))?;
-    rewards::propose_for_accepted(conn, actor, report, hazard_id, &hazard.level).map(drop)
+    let reward = rewards::propose_for_accepted(conn, actor, report, hazard_id, &hazard.level)?;
+    waiting(conn, reward)
 }

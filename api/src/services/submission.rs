@@ -11,7 +11,7 @@ use crate::domain::{Actor, Role, inputs};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::idempotency::{self, Claim, Fingerprint, IdempotencyKey};
 use crate::services::identity::{self, ReporterIdentity};
-use crate::services::{audit, intake, personal, photos, proofs};
+use crate::services::{audit, intake, notifications, personal, photos, proofs};
 use crate::store::reports::{self, ReportEventRow, ReportRow};
 use crate::store::{enterprises, time, users, write_tx};
 
@@ -421,6 +421,7 @@ async fn store_report(
                     Some(&row.id),
                     serde_json::json!({ "mode": row.mode, "photos": rows.len() }),
                 )?;
+                notifications::events::report_submitted(conn, &row)?;
                 let proof = proofs::issue_submitted(conn, &keys, &facts)?;
                 let body = serde_json::to_vec(&Receipt {
                     report_id: row.id.clone(),

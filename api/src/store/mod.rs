@@ -11,6 +11,7 @@ pub mod escalations;
 pub mod hazard_counts;
 pub mod hazards;
 pub mod key_pins;
+pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod proofs;

@@ -31,9 +31,37 @@ pub struct OutboxRow {
     pub created_at: NaiveDateTime,
     /// When the receiver accepted it.
     pub delivered_at: Option<NaiveDateTime>,
+    /// Who delivers it: `webhook` (the bureau's signed webhook), `wecom`, `dingtalk` or `email`.
+    pub channel: String,
 }
 
+/// The channel of the bureau's signed webhook.
+pub const WEBHOOK: &str = "webhook";
+
 impl OutboxRow {
+    /// A new entry, due at once.
+    pub fn pending(
+        event_id: String,
+        topic: String,
+        payload: String,
+        channel: &str,
+        now: NaiveDateTime,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            event_id,
+            topic,
+            payload,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            created_at: now,
+            delivered_at: None,
+            channel: channel.to_owned(),
+        }
+    }
+
     /// Position for keyset pagination.
     pub fn cursor(&self) -> Cursor {
         Cursor {
@@ -51,9 +79,16 @@ pub fn insert(conn: &mut DbConn, row: &OutboxRow) -> QueryResult<()> {
         .map(drop)
 }
 
-/// Pending entries due by `now`, oldest first, through `outbox_due`.
-pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+/// Pending entries of the given channels due by `now`, oldest first, through
+/// `outbox_channel_due`.
+pub fn due(
+    conn: &mut DbConn,
+    channels: &[&str],
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
     outbox::table
+        .filter(outbox::channel.eq_any(channels))
         .filter(outbox::status.eq("pending"))
         .filter(outbox::next_attempt_at.le(now))
         .order(outbox::next_attempt_at.asc())

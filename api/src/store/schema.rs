@@ -346,6 +346,26 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         delivered_at -> Nullable<Timestamp>,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    notification_channels (owner_type, owner_id) {
+        owner_type -> Text,
+        owner_id -> Text,
+        channels -> Text,
+        sealed -> Binary,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_marks (kind, subject_id) {
+        kind -> Text,
+        subject_id -> Text,
+        fired_at -> Timestamp,
     }
 }
 
@@ -486,6 +506,8 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
+    notification_channels,
+    notification_marks,
     areas,
     users,
     refresh_tokens,

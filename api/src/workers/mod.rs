@@ -1,8 +1,10 @@
-//! Background work that every instance runs: the escalation sweeper, the webhook outbox and the
-//! audit chain's sealer.
+//! Background work that every instance runs: the escalation sweeper (with the notification
+//! reminders and digest), the webhook outbox, the notification delivery and the audit chain's
+//! sealer.
 //! Both are safe with many instances against one database (guarded writes, unique keys,
 //! leases), so there is no leader to elect.
 
+pub mod notify;
 pub mod outbox;
 pub mod sweeper;
 
@@ -40,6 +42,26 @@ pub fn spawn(ctx: &AppContext) {
                     .await
                 {
                     tracing::error!(error = ?e, "keying the audit chain failed");
+                }
+            }
+        })
+        .await;
+    });
+    let notify_ctx = ctx.clone();
+    tokio::spawn(async move {
+        let (http, mail) = match (outbox::client(), notify::mailer(&notify_ctx)) {
+            (Ok(h), Ok(m)) => (h, m),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(error = ?e, "cannot build the notification clients");
+                return;
+            }
+        };
+        every(outbox::POLL, || {
+            let c = notify_ctx.clone();
+            let (http, mail) = (http.clone(), mail.clone());
+            async move {
+                if let Err(e) = notify::deliver_due(&c, &http, mail.as_ref()).await {
+                    tracing::error!(error = ?e, "notification delivery failed");
                 }
             }
         })

@@ -65,19 +65,7 @@ pub async fn deliver_due(ctx: &AppContext, client: &reqwest::Client) -> AppResul
     else {
         return Ok(0);
     };
-    let claimed = ctx
-        .db(move |conn| {
-            let now = time::now();
-            let lease = now + chrono::Duration::from_std(LEASE).map_err(AppError::internal)?;
-            let mut mine = Vec::new();
-            for row in outbox::due(conn, now, BATCH)? {
-                if outbox::claim(conn, &row, lease)? {
-                    mine.push(row);
-                }
-            }
-            Ok(mine)
-        })
-        .await?;
+    let claimed = claim_due(ctx, &[outbox::WEBHOOK]).await?;
     let mut delivered = 0;
     for row in claimed {
         let outcome = send(client, url, secret.expose_secret().as_bytes(), &row).await;
@@ -87,6 +75,26 @@ pub async fn deliver_due(ctx: &AppContext, client: &reqwest::Client) -> AppResul
         record(ctx, row, outcome).await?;
     }
     Ok(delivered)
+}
+
+/// Claims up to [`BATCH`] due entries of the given channels for this instance: each is held by a
+/// lease (a guarded update), so no other instance sends it until the lease ends.
+pub async fn claim_due(
+    ctx: &AppContext,
+    channels: &'static [&'static str],
+) -> AppResult<Vec<OutboxRow>> {
+    ctx.db(move |conn| {
+        let now = time::now();
+        let lease = now + chrono::Duration::from_std(LEASE).map_err(AppError::internal)?;
+        let mut mine = Vec::new();
+        for row in outbox::due(conn, channels, now, BATCH)? {
+            if outbox::claim(conn, &row, lease)? {
+                mine.push(row);
+            }
+        }
+        Ok(mine)
+    })
+    .await
 }
 
 async fn send(
@@ -115,7 +123,13 @@ async fn send(
     }
 }
 
-async fn record(ctx: &AppContext, row: OutboxRow, outcome: Result<(), String>) -> AppResult<()> {
+/// Records the outcome of one attempt at a claimed entry: delivered, or rescheduled with
+/// back-off, or dead after `webhook_max_attempts`.
+pub async fn record(
+    ctx: &AppContext,
+    row: OutboxRow,
+    outcome: Result<(), String>,
+) -> AppResult<()> {
     let max = i32::try_from(ctx.settings.webhook_max_attempts).unwrap_or(i32::MAX);
     ctx.db(move |conn| {
         let now = time::now();
@@ -125,7 +139,7 @@ async fn record(ctx: &AppContext, row: OutboxRow, outcome: Result<(), String>) -
             Err(err) => {
                 let dead = attempts >= max;
                 if dead {
-                    tracing::warn!(event_id = %row.event_id, attempts, "webhook event is a dead letter");
+                    tracing::warn!(event_id = %row.event_id, channel = %row.channel, attempts, "outbox event is a dead letter");
                 }
                 let next = now
                     + chrono::Duration::from_std(backoff(attempts)).map_err(AppError::internal)?;

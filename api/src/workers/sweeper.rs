@@ -21,6 +21,7 @@ use crate::context::AppContext;
 use crate::domain::escalation_state::TriggerKind;
 use crate::error::{AppError, AppResult};
 use crate::services::escalations::{Fired, Subject, fire};
+use crate::services::notifications::reminders;
 use crate::store::escalations::{self, EscalationRow};
 use crate::store::{DbConn, time};
 
@@ -165,8 +166,14 @@ pub struct SweepStats {
 pub async fn sweep_once(ctx: &AppContext) -> AppResult<SweepStats> {
     let deadlines = ctx.settings.deadlines.clone();
     let keys = ctx.keys.clone();
-    ctx.db(move |conn| sweep(conn, &keys, &deadlines, time::now()))
-        .await
+    let digest_hour = ctx.settings.notify.digest_hour;
+    ctx.db(move |conn| {
+        let now = time::now();
+        let stats = sweep(conn, &keys, &deadlines, now)?;
+        reminders::sweep(conn, &deadlines, digest_hour, now)?;
+        Ok(stats)
+    })
+    .await
 }
 
 /// Runs every trigger once at `now` on one connection.

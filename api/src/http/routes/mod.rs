@@ -6,6 +6,7 @@ pub mod bureau;
 pub mod disclosures;
 pub mod health;
 pub mod ledger;
+pub mod notifications;
 pub mod outbox;
 pub mod proof;
 pub mod reports;
@@ -65,6 +66,10 @@ pub fn configure_staff(cfg: &mut ServiceConfig) {
             .service(bureau::overview_enterprise)
             .service(outbox::list_dead_letters)
             .service(outbox::retry_dead_letter)
+            .service(notifications::get_enterprise_notifications)
+            .service(notifications::put_enterprise_notifications)
+            .service(notifications::get_jurisdiction_notifications)
+            .service(notifications::put_jurisdiction_notifications)
             .service(rewards::get_reward_policy)
             .service(rewards::put_reward_policy)
             .service(rewards::export_rewards_csv)
