@@ -325,7 +325,7 @@ mod tests {
             assert_eq!(Purpose::from_code(code), Some(p));
         }
         assert_eq!(Purpose::from_code(0), None);
-        assert_eq!(Purpose::from_code(7), None);
+        assert_eq!(Purpose::from_code(8), None);
     }
 
     #[test]

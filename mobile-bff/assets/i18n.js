@@ -380,6 +380,9 @@ export const PROBLEMS = {
     body_timeout: '网络太慢，上传中断了；报告已保存在手机上，会自动重新发送。',
     idempotency_key_reused: '这份报告与先前发送的不一致，请重新填写后提交。',
     proof_invalid: '这不是一份有效的举报凭证。',
+    notification_url_invalid: '通知地址无效。',
+    notification_email_invalid: '邮箱地址格式不正确。',
+    notification_too_many: '通知邮箱过多。',
     photo_store_unavailable: '照片存储暂时不可用，报告已保存在手机上，会自动重新发送。',
   },
   en: {
@@ -421,6 +424,9 @@ export const PROBLEMS = {
     body_timeout: 'The network was too slow and the upload stopped; the report is kept and will be sent again.',
     idempotency_key_reused: 'This report differs from the one sent before; fill it in again and send it.',
     proof_invalid: 'This is not a valid proof of report.',
+    notification_url_invalid: 'The notification address is not valid.',
+    notification_email_invalid: 'An e-mail address is not valid.',
+    notification_too_many: 'Too many notification e-mail addresses.',
     photo_store_unavailable: 'The photo store is unavailable; the report is kept and will be sent again.',
   },
 };

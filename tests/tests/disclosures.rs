@@ -544,7 +544,8 @@ async fn no_staff_route_answers_with_the_workers_name_employee_number_or_phone()
         };
         let with_photo = template
             .replace("{photo_id}", photo)
-            .replace("{enterprise_id}", &s.enterprise_id);
+            .replace("{enterprise_id}", &s.enterprise_id)
+            .replace("{path}", "jiangbei");
         let id = [
             ("/enterprises/{id}", &s.enterprise_id),
             ("/reports/{id}", &r.id),
