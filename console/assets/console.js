@@ -10,3 +10,10 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// 打印 on the congress report: the browser's print dialog (the print stylesheet drops the frame).
+document.addEventListener("click", (event) => {
+  if (event.target.closest && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -19,6 +19,10 @@ pub enum ConsoleError {
     SignIn {
         /// A cookie was presented but its session is over.
         ended: bool,
+        /// The request came from htmx, which follows a 303 inside its XMLHttpRequest and would
+        /// swap the sign-in page into the table: it gets a 401 with `HX-Redirect` instead, and
+        /// htmx sends the whole window to the sign-in page.
+        htmx: bool,
     },
     /// A post without this console's origin or without a valid CSRF token: 403, nothing done.
     CrossSite(Lang),
@@ -82,6 +86,7 @@ fn page(status: StatusCode, lang: Lang, title: &str, detail: Option<&str>) -> Ht
 impl ResponseError for ConsoleError {
     fn status_code(&self) -> StatusCode {
         match self {
+            Self::SignIn { htmx: true, .. } => StatusCode::UNAUTHORIZED,
             Self::SignIn { .. } => StatusCode::SEE_OTHER,
             Self::CrossSite(_) => StatusCode::FORBIDDEN,
             Self::App(e, _) => {
@@ -92,17 +97,20 @@ impl ResponseError for ConsoleError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::SignIn { ended } => HttpResponse::SeeOther()
-                .insert_header((
-                    LOCATION,
-                    if *ended {
-                        "/console/login?ended=1"
-                    } else {
-                        "/console/login"
-                    },
-                ))
-                .insert_header((CACHE_CONTROL, "no-store"))
-                .finish(),
+            Self::SignIn { ended, htmx } => {
+                let to = if *ended {
+                    "/console/login?ended=1"
+                } else {
+                    "/console/login"
+                };
+                let mut res = HttpResponse::build(self.status_code());
+                if *htmx {
+                    res.insert_header(("HX-Redirect", to));
+                } else {
+                    res.insert_header((LOCATION, to));
+                }
+                res.insert_header((CACHE_CONTROL, "no-store")).finish()
+            }
             Self::CrossSite(lang) => {
                 let m = lang.messages();
                 page(

@@ -553,6 +553,124 @@ pub struct Messages {
     pub month_suffix: &'static str,
     /// Hazards without an area.
     pub no_area: &'static str,
+
+    // --- the custodians' disclosure pages ------------------------------------------
+    /// Title.
+    pub disclosures_title: &'static str,
+    /// Under the title.
+    pub disclosures_hint: &'static str,
+    /// Heading.
+    pub disclosures_waiting: &'static str,
+    /// Empty list.
+    pub disclosures_none_waiting: &'static str,
+    /// Heading.
+    pub disclosures_mine: &'static str,
+    /// Empty list.
+    pub disclosures_none_mine: &'static str,
+    /// Heading.
+    pub disclosures_others: &'static str,
+    /// Button and heading.
+    pub disclosure_request: &'static str,
+    /// Field.
+    pub disclosure_report: &'static str,
+    /// Field.
+    pub disclosure_reason: &'static str,
+    /// Under the reason.
+    pub disclosure_reason_hint: &'static str,
+    /// Column.
+    pub disclosure_requested_at: &'static str,
+    /// Column.
+    pub disclosure_decided_at: &'static str,
+    /// Column of buttons.
+    pub actions: &'static str,
+    /// Button.
+    pub disclosure_open: &'static str,
+    /// Before the reveal.
+    pub disclosure_open_warning: &'static str,
+    /// Status.
+    pub disclosure_requested: &'static str,
+    /// Status.
+    pub disclosure_approved: &'static str,
+    /// Status.
+    pub disclosure_refused: &'static str,
+    /// Status.
+    pub disclosure_opened: &'static str,
+    /// Notice.
+    pub disclosure_done_requested: &'static str,
+    /// Notice.
+    pub disclosure_done_approved: &'static str,
+    /// Notice.
+    pub disclosure_done_refused: &'static str,
+    /// Title of the reveal.
+    pub disclosure_reveal_title: &'static str,
+    /// Warning heading.
+    pub disclosure_reveal_warning_title: &'static str,
+    /// Warning.
+    pub disclosure_reveal_warning: &'static str,
+    /// Field.
+    pub identity_name: &'static str,
+    /// Field.
+    pub identity_employee_no: &'static str,
+    /// Field.
+    pub identity_phone: &'static str,
+    /// Link.
+    pub disclosure_back: &'static str,
+
+    // --- 导出 and the report to the workers' congress --------------------------------
+    /// Title.
+    pub exports_title: &'static str,
+    /// Heading.
+    pub exports_by_quarter: &'static str,
+    /// Heading.
+    pub exports_by_range: &'static str,
+    /// Field.
+    pub exports_from: &'static str,
+    /// Field.
+    pub exports_to: &'static str,
+    /// Button.
+    pub exports_ledger_csv: &'static str,
+    /// Button.
+    pub exports_ledger_xlsx: &'static str,
+    /// Button.
+    pub exports_congress: &'static str,
+    /// Heading.
+    pub exports_rewards: &'static str,
+    /// Button.
+    pub exports_rewards_csv: &'static str,
+    /// Button.
+    pub exports_rewards_xlsx: &'static str,
+    /// Title.
+    pub congress_title: &'static str,
+    /// Under the title.
+    pub congress_basis: &'static str,
+    /// Button.
+    pub congress_print: &'static str,
+    /// Count.
+    pub congress_total: &'static str,
+    /// Count.
+    pub congress_closed: &'static str,
+    /// Count.
+    pub congress_open: &'static str,
+    /// When the list is cut.
+    pub congress_cut: &'static str,
+    /// Empty.
+    pub congress_none: &'static str,
+    /// Column.
+    pub congress_hazard: &'static str,
+    /// Column.
+    pub congress_source: &'static str,
+    /// Column.
+    pub congress_found: &'static str,
+    /// Column.
+    pub congress_measures: &'static str,
+    /// Column.
+    pub congress_deadline: &'static str,
+    /// Column.
+    pub congress_closed_on: &'static str,
+    /// Badge.
+    pub congress_overdue: &'static str,
+    /// No plan yet.
+    pub congress_no_plan: &'static str,
 }
 
 /// 简体中文.
@@ -772,6 +890,63 @@ pub static ZH: Messages = Messages {
     year_suffix: "年",
     month_suffix: "月",
     no_area: "未指定区域",
+    disclosures_title: "身份披露",
+    disclosures_hint: "披露实名举报人身份须写明理由，并由另一位身份保管人批准；每次查看都记入审计，并告知举报人。",
+    disclosures_waiting: "待我审批",
+    disclosures_none_waiting: "没有待您审批的申请。",
+    disclosures_mine: "我提出的申请",
+    disclosures_none_mine: "您还没有提出申请。",
+    disclosures_others: "其他申请",
+    disclosure_request: "申请披露身份",
+    disclosure_report: "举报编号",
+    disclosure_reason: "申请理由",
+    disclosure_reason_hint: "理由将展示给审批人，并告知举报人（至少 5 个字）。",
+    disclosure_requested_at: "申请时间",
+    disclosure_decided_at: "审批时间",
+    actions: "操作",
+    disclosure_open: "查看身份（仅一次）",
+    disclosure_open_warning: "批准后，申请人可查看一次身份；查看记入审计并告知举报人，页面不会保存，离开后无法再次打开。",
+    disclosure_requested: "待审批",
+    disclosure_approved: "已批准，待查看",
+    disclosure_refused: "已驳回",
+    disclosure_opened: "已查看",
+    disclosure_done_requested: "申请已提交，等待另一位身份保管人审批。",
+    disclosure_done_approved: "已批准。申请人可查看一次。",
+    disclosure_done_refused: "已驳回。",
+    disclosure_reveal_title: "举报人身份（仅此一次）",
+    disclosure_reveal_warning_title: "注意：",
+    disclosure_reveal_warning: "此次查看已记入审计，并将告知举报人。请勿截图、复制或转告无关人员；离开本页后无法再次查看。",
+    identity_name: "姓名",
+    identity_employee_no: "工号",
+    identity_phone: "手机号",
+    disclosure_back: "返回身份披露",
+    exports_title: "导出",
+    exports_by_quarter: "按季度",
+    exports_by_range: "按日期范围",
+    exports_from: "起始日期",
+    exports_to: "截止日期",
+    exports_ledger_csv: "下载隐患台账 CSV",
+    exports_ledger_xlsx: "下载隐患台账 XLSX",
+    exports_congress: "职代会重大隐患报告",
+    exports_rewards: "奖励台账",
+    exports_rewards_csv: "下载奖励台账 CSV",
+    exports_rewards_xlsx: "下载奖励台账 XLSX",
+    congress_title: "重大事故隐患排查治理情况报告",
+    congress_basis: "依据《安全生产法》第四十一条，向职工大会或者职工代表大会报告本季度重大事故隐患及其治理情况。",
+    congress_print: "打印",
+    congress_total: "本季度重大隐患",
+    congress_closed: "已销号",
+    congress_open: "未销号",
+    congress_cut: "本季度重大隐患过多，仅列出前 2000 项，完整清单请下载隐患台账。",
+    congress_none: "本季度没有登记重大隐患。",
+    congress_hazard: "隐患名称",
+    congress_source: "来源",
+    congress_found: "发现日期",
+    congress_measures: "整改措施",
+    congress_deadline: "整改期限",
+    congress_closed_on: "销号日期",
+    congress_overdue: "逾期",
+    congress_no_plan: "尚未制定整改方案",
 };
 
 /// English.
@@ -991,6 +1166,63 @@ pub static EN: Messages = Messages {
     year_suffix: "-",
     month_suffix: "",
     no_area: "No area",
+    disclosures_title: "Identity disclosure",
+    disclosures_hint: "Disclosing a confidential reporter's identity needs a written reason and a second custodian's approval; every reveal is audited and shown to the reporter.",
+    disclosures_waiting: "Waiting for my decision",
+    disclosures_none_waiting: "Nothing waits for your decision.",
+    disclosures_mine: "Requests I made",
+    disclosures_none_mine: "You have made no request.",
+    disclosures_others: "Other requests",
+    disclosure_request: "Request disclosure",
+    disclosure_report: "Report id",
+    disclosure_reason: "Reason",
+    disclosure_reason_hint: "The reason is shown to the approver and to the reporter (at least 5 characters).",
+    disclosure_requested_at: "Requested",
+    disclosure_decided_at: "Decided",
+    actions: "Actions",
+    disclosure_open: "Reveal identity (once)",
+    disclosure_open_warning: "Once approved the requester may see the identity once; the reveal is audited and shown to the reporter, nothing is kept, and it cannot be opened again.",
+    disclosure_requested: "Waiting",
+    disclosure_approved: "Approved, not yet seen",
+    disclosure_refused: "Refused",
+    disclosure_opened: "Seen",
+    disclosure_done_requested: "Request made; a second custodian must decide.",
+    disclosure_done_approved: "Approved. The requester may see it once.",
+    disclosure_done_refused: "Refused.",
+    disclosure_reveal_title: "Reporter's identity (this once)",
+    disclosure_reveal_warning_title: "Note:",
+    disclosure_reveal_warning: "This reveal is audited and will be shown to the reporter. Do not screenshot, copy or pass it on; once you leave this page it cannot be shown again.",
+    identity_name: "Name",
+    identity_employee_no: "Employee number",
+    identity_phone: "Phone",
+    disclosure_back: "Back to disclosures",
+    exports_title: "Exports",
+    exports_by_quarter: "By quarter",
+    exports_by_range: "By date range",
+    exports_from: "From",
+    exports_to: "To",
+    exports_ledger_csv: "Download ledger CSV",
+    exports_ledger_xlsx: "Download ledger XLSX",
+    exports_congress: "Report to the workers' congress",
+    exports_rewards: "Reward ledger",
+    exports_rewards_csv: "Download rewards CSV",
+    exports_rewards_xlsx: "Download rewards XLSX",
+    congress_title: "Major hazards and how each was handled",
+    congress_basis: "Reported to the workers' congress under art. 41 of the Work Safety Law: this quarter's major hazards and how each was handled.",
+    congress_print: "Print",
+    congress_total: "Major hazards this quarter",
+    congress_closed: "Closed",
+    congress_open: "Open",
+    congress_cut: "Too many to list: the first 2000 are shown; download the ledger for all.",
+    congress_none: "No major hazard was registered this quarter.",
+    congress_hazard: "Hazard",
+    congress_source: "Source",
+    congress_found: "Found",
+    congress_measures: "Measures",
+    congress_deadline: "Deadline",
+    congress_closed_on: "Closed on",
+    congress_overdue: "Overdue",
+    congress_no_plan: "No plan yet",
 };
 
 #[cfg(test)]

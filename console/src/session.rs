@@ -82,17 +82,18 @@ impl SignedInUser {
         }
         let lang = Lang::of(req);
         let ctx = context(req)?;
+        let htmx = crate::render::is_htmx(req);
         let Some(cookie) = req.cookie(SESSION_COOKIE) else {
-            return Err(ConsoleError::SignIn { ended: false });
+            return Err(ConsoleError::SignIn { ended: false, htmx });
         };
         let Some(id) = SessionId::from_cookie(cookie.value()) else {
-            return Err(ConsoleError::SignIn { ended: true });
+            return Err(ConsoleError::SignIn { ended: true, htmx });
         };
         let Some(s) = sessions::resume(&ctx, &id)
             .await
             .map_err(|e| ConsoleError::app(e, lang))?
         else {
-            return Err(ConsoleError::SignIn { ended: true });
+            return Err(ConsoleError::SignIn { ended: true, htmx });
         };
         let user = SignedInUser {
             csrf: csrf::token_for(&ctx, &id).map_err(|e| ConsoleError::app(e, lang))?,

@@ -148,6 +148,7 @@ def test_an_inbox_row_shows_status_level_area_deadline_and_thumbnail(server, wor
                                                                     screenshots):
     page = desk.new_page()
     sign_in(page, server, world["manager_a"]["username"])
+    page.goto(server.base + "/console/reports")
     row = page.locator("table.list tbody tr", has_text="2号转炉平台积水")
     assert row.count() == 1
     text = row.inner_text()

@@ -99,6 +99,32 @@ async fn an_idle_session_ends_and_the_database_holds_no_session_id() {
 }
 
 #[tokio::test]
+async fn an_htmx_request_of_an_ended_session_sends_the_whole_window_to_the_sign_in_page() {
+    let app = spawn_app_with(|s| {
+        s.console.idle_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let (username, _) = manager(&app).await;
+    let cookie = sign_in(&app, &username).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let r = client()
+        .get(format!("{}/console/reports?status=submitted", app.base))
+        .header("cookie", &cookie)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    // Not a 303 (which XMLHttpRequest would follow, swapping the sign-in form into the table).
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["hx-redirect"], "/console/login?ended=1");
+    assert!(r.headers().get("location").is_none());
+    assert!(r.text().await.unwrap().is_empty());
+    // A plain visit still gets the redirect.
+    let r = inbox(&app, &cookie).await;
+    assert!(signed_out(&r), "{:?}", r.status());
+}
+
+#[tokio::test]
 async fn a_session_ends_at_its_absolute_lifetime_however_busy() {
     let app = spawn_app_with(|s| {
         s.console.idle_timeout = Duration::from_secs(2);

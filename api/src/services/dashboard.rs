@@ -216,6 +216,119 @@ pub async fn dashboard(ctx: &AppContext, actor: &Actor) -> AppResult<Dashboard> 
     })
 }
 
+/// The most major hazards one report to the workers' congress lists (a quarter with more is
+/// itself the news; the page says the list is cut).
+pub const CONGRESS_MAX: usize = 2000;
+
+/// A major hazard as the report to the workers' congress lists it (Safety Production Law
+/// art. 41: the major hazards and how each was handled). No report, reporter or staff names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CongressLine {
+    /// Hazard id.
+    pub id: String,
+    /// 隐患名称.
+    pub title: String,
+    /// Area name.
+    pub area: Option<String>,
+    /// `report` | `sweep`.
+    pub source: String,
+    /// Day it went on the ledger (Beijing date).
+    pub found_on: String,
+    /// State name.
+    pub status: String,
+    /// The current plan's measures (整改措施).
+    pub measures: Option<String>,
+    /// 整改期限.
+    pub deadline: Option<String>,
+    /// Open and past its deadline.
+    pub overdue: bool,
+    /// Day it was closed (销号), Beijing date.
+    pub closed_on: Option<String>,
+}
+
+/// The report of a quarter to the workers' congress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CongressReport {
+    /// `2026Q4`.
+    pub quarter: String,
+    /// The quarter's major hazards, oldest first.
+    pub hazards: Vec<CongressLine>,
+    /// Of which closed.
+    pub closed: usize,
+    /// Whether the list stopped at [`CONGRESS_MAX`].
+    pub cut: bool,
+}
+
+/// The major hazards registered in `quarter` (default: the current one) and how each was
+/// handled, read through the ledger's `(enterprise, level, created_at)` index page by page.
+pub async fn congress_report(
+    ctx: &AppContext,
+    actor: &Actor,
+    quarter: Option<&str>,
+) -> AppResult<CongressReport> {
+    let ent = staff_enterprise(actor)?;
+    let quarter = match quarter.filter(|q| !q.trim().is_empty()) {
+        Some(q) => crate::services::hazards::quarter(q.trim())?,
+        None => Quarter::of(beijing_date(time::now())),
+    };
+    let filter = hazards::HazardFilter {
+        enterprise_id: ent.clone(),
+        level: Some("major".to_owned()),
+        quarter: Some(quarter.to_string()),
+        ..hazards::HazardFilter::default()
+    };
+    let today = today();
+    let (rows, measures, areas) = ctx
+        .db(move |conn| {
+            let mut rows = Vec::new();
+            let mut page = crate::store::pagination::PageRequest::parse(None, Some(200))?;
+            loop {
+                let got = hazards::list(conn, &filter, &page)?;
+                let (got, next) = page.finish(got, hazards::HazardRow::cursor);
+                rows.extend(got);
+                match next {
+                    Some(c) if rows.len() < CONGRESS_MAX + 1 => {
+                        page = crate::store::pagination::PageRequest::parse(Some(&c), Some(200))?;
+                    }
+                    _ => break,
+                }
+            }
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let area_ids: Vec<String> = rows.iter().filter_map(|r| r.area_id.clone()).collect();
+            let measures = hazards::current_measures(conn, &ids)?;
+            let areas = hazards::area_names(conn, &ent, &area_ids)?;
+            Ok((rows, measures, areas))
+        })
+        .await?;
+    let measures: BTreeMap<String, String> = measures.into_iter().collect();
+    let areas: BTreeMap<String, String> = areas.into_iter().collect();
+    let cut = rows.len() > CONGRESS_MAX;
+    let mut lines: Vec<CongressLine> = rows
+        .into_iter()
+        .take(CONGRESS_MAX)
+        .map(|r| CongressLine {
+            overdue: r.status != "closed"
+                && r.deadline.as_deref().is_some_and(|d| d < today.as_str()),
+            area: r.area_id.as_ref().and_then(|a| areas.get(a)).cloned(),
+            measures: measures.get(&r.id).cloned(),
+            found_on: beijing_date(r.created_at).to_string(),
+            closed_on: r.closed_at.map(|t| beijing_date(t).to_string()),
+            id: r.id,
+            title: r.title,
+            source: r.source,
+            status: r.status,
+            deadline: r.deadline,
+        })
+        .collect();
+    lines.reverse();
+    Ok(CongressReport {
+        quarter: quarter.to_string(),
+        closed: lines.iter().filter(|l| l.status == "closed").count(),
+        hazards: lines,
+        cut,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,8 @@
 //! Adding a page is a new module here, its template(s) in `templates/`, its words in
 //! `messages.rs`, and one line each in [`NAV`] and [`configure`].
 
+pub mod disclosures;
+pub mod exports;
 pub mod home;
 pub mod inbox;
 pub mod ledger;
@@ -45,6 +47,8 @@ pub const NAV: &[&[NavEntry]] = &[
     ledger::NAV,
     sweeps::NAV,
     rewards::NAV,
+    exports::NAV,
+    disclosures::NAV,
 ];
 
 /// The entries `role` sees, in order.
@@ -58,6 +62,8 @@ pub fn nav_for(role: Role) -> impl Iterator<Item = &'static NavEntry> {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     sign_in::configure(cfg);
     home::configure(cfg);
+    disclosures::configure(cfg);
+    exports::configure(cfg);
     inbox::configure(cfg);
     ledger::configure(cfg);
     overview::configure(cfg);
@@ -79,10 +85,13 @@ mod tests {
                 "/console/reports",
                 "/console/hazards",
                 "/console/sweeps",
-                "/console/rewards"
+                "/console/rewards",
+                "/console/exports"
             ]
         );
         assert_eq!(nav_for(Role::Principal).count(), paths.len());
         assert_eq!(nav_for(Role::Worker).count(), 0);
+        let custodian: Vec<_> = nav_for(Role::Custodian).map(|e| e.path).collect();
+        assert_eq!(custodian, ["/console/disclosures"]);
     }
 }
