@@ -113,23 +113,45 @@ pub fn mark_once(
     Ok(n == 1)
 }
 
-/// Untriaged reports submitted at or before `cutoff` whose overdue reminder has not fired.
-pub fn untriaged_reports_before(
+/// Untriaged reports of one class (suspected major or not) with a reminder due: at or before
+/// `near_cutoff` without the near mark, or at or before `past_cutoff` without the past mark.
+/// Reports whose reminders both fired, or whose next one is not due, are not read.
+pub fn untriaged_reports_due(
     conn: &mut DbConn,
-    cutoff: NaiveDateTime,
+    major: bool,
+    near_cutoff: NaiveDateTime,
+    past_cutoff: NaiveDateTime,
 ) -> QueryResult<Vec<super::reports::ReportRow>> {
     use super::schema::reports;
-    let fired = notification_marks::table
-        .filter(notification_marks::kind.eq(REPORT_TRIAGE_PAST))
-        .filter(notification_marks::subject_id.eq(reports::id));
-    reports::table
+    let marked = |kind: &'static str| {
+        diesel::dsl::exists(
+            notification_marks::table
+                .filter(notification_marks::kind.eq(kind))
+                .filter(notification_marks::subject_id.eq(reports::id)),
+        )
+    };
+    let mut q = reports::table
         .filter(reports::status.eq("submitted"))
-        .filter(reports::created_at.le(cutoff))
-        .filter(diesel::dsl::not(diesel::dsl::exists(fired)))
-        .select(super::reports::ReportRow::as_select())
-        .load(conn)
+        .filter(reports::created_at.le(near_cutoff))
+        .filter(diesel::dsl::not(marked(REPORT_TRIAGE_PAST)))
+        .filter(
+            diesel::dsl::not(marked(REPORT_TRIAGE_NEAR)).or(reports::created_at.le(past_cutoff)),
+        )
+        .into_boxed();
+    q = if major {
+        q.filter(reports::suspected_level.eq("major"))
+    } else {
+        q.filter(
+            reports::suspected_level
+                .is_null()
+                .or(reports::suspected_level.ne("major")),
+        )
+    };
+    q.select(super::reports::ReportRow::as_select()).load(conn)
 }
 
+/// Kind of the mark of a report's near-deadline triage reminder.
+pub const REPORT_TRIAGE_NEAR: &str = "report.triage.near";
 /// Kind of the mark of a report's overdue triage reminder.
 pub const REPORT_TRIAGE_PAST: &str = "report.triage.past";
 

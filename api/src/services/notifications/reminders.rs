@@ -13,7 +13,7 @@ use crate::config::Deadlines;
 use crate::domain::notification::{self, Message, Stage, fact};
 use crate::error::{AppError, AppResult};
 use crate::store::hazards::HazardRow;
-use crate::store::notifications::{self as store, REPORT_TRIAGE_PAST};
+use crate::store::notifications::{self as store, REPORT_TRIAGE_NEAR, REPORT_TRIAGE_PAST};
 use crate::store::reports::ReportRow;
 use crate::store::{DbConn, write_tx};
 
@@ -62,18 +62,13 @@ pub fn sweep(
         chrono_dur(deadlines.triage_major)?,
         chrono_dur(deadlines.triage)?,
     );
-    // The earliest any report can reach 75 %: its clock is the shorter of the two deadlines.
-    let shortest = major.min(any);
-    let cutoff = now - Duration::milliseconds(shortest.num_milliseconds() * 3 / 4);
-    for r in store::untriaged_reports_before(conn, cutoff)? {
-        let limit = if r.suspected_level.as_deref() == Some("major") {
-            major
-        } else {
-            any
-        };
-        let deadline = r.created_at + limit;
-        if let Some(stage) = notification::reminder_stage(r.created_at, deadline, now) {
-            stats.reminders += report_reminder(conn, &r, deadline, stage, now)?;
+    for (is_major, limit) in [(true, major), (false, any)] {
+        let near = now - Duration::milliseconds(limit.num_milliseconds() * 3 / 4);
+        for r in store::untriaged_reports_due(conn, is_major, near, now - limit)? {
+            let deadline = r.created_at + limit;
+            if let Some(stage) = notification::reminder_stage(r.created_at, deadline, now) {
+                stats.reminders += report_reminder(conn, &r, deadline, stage, now)?;
+            }
         }
     }
     let plan = chrono_dur(deadlines.plan)?;
@@ -122,7 +117,7 @@ fn report_reminder(
     now: NaiveDateTime,
 ) -> AppResult<usize> {
     let kind = match stage {
-        Stage::Near => "report.triage.near",
+        Stage::Near => REPORT_TRIAGE_NEAR,
         Stage::Past => REPORT_TRIAGE_PAST,
     };
     let title = match stage {
