@@ -97,6 +97,12 @@ struct Validated {
     criterion_codes: Vec<String>,
 }
 
+/// Checks a report's fields and photo count as a submission does, storing nothing: the same
+/// rule, exposed for the fuzzer (`fuzz/`), which feeds it every JSON part it can make.
+pub fn check_input(input: &ReportInput, photo_count: usize) -> AppResult<()> {
+    validate(input, photo_count).map(|_| ())
+}
+
 fn validate(input: &ReportInput, photo_count: usize) -> AppResult<Validated> {
     if photo_count == 0 || photo_count > MAX_PHOTOS {
         return Err(AppError::new(ErrorCode::PhotoCount).detail(
