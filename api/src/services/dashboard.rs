@@ -188,7 +188,7 @@ pub async fn dashboard(ctx: &AppContext, actor: &Actor) -> AppResult<Dashboard> 
             major,
         })
         .collect();
-    quarter_areas.sort_by(|a, b| (b.general + b.major).cmp(&(a.general + a.major)));
+    quarter_areas.sort_by_key(|a| std::cmp::Reverse(a.general + a.major));
     let stats = stats.first();
     Ok(Dashboard {
         open_major: stats.map_or(0, |s| s.open_major),
