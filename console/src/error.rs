@@ -105,7 +105,9 @@ impl ResponseError for ConsoleError {
                 };
                 let mut res = HttpResponse::build(self.status_code());
                 if *htmx {
-                    res.insert_header(("HX-Redirect", to));
+                    // An (empty) page, so the API's error middleware keeps it as it is.
+                    res.insert_header(("HX-Redirect", to))
+                        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"));
                 } else {
                     res.insert_header((LOCATION, to));
                 }

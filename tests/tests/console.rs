@@ -115,7 +115,7 @@ async fn an_htmx_request_of_an_ended_session_sends_the_whole_window_to_the_sign_
         .await
         .unwrap();
     // Not a 303 (which XMLHttpRequest would follow, swapping the sign-in form into the table).
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{:?}", r.headers());
     assert_eq!(r.headers()["hx-redirect"], "/console/login?ended=1");
     assert!(r.headers().get("location").is_none());
     assert!(r.text().await.unwrap().is_empty());
