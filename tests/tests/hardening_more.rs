@@ -381,9 +381,9 @@ async fn a_whole_key_rotation_keeps_receipts_my_reports_and_photos() {
         s.master_key = Some(format!("3:{k3}").into());
         s
     };
-    let refused = qingling::Application::build(settings, qingling::Sides::All)
-        .err()
-        .expect("a ring without the index key does not start");
+    let Err(refused) = qingling::Application::build(settings, qingling::Sides::All) else {
+        panic!("a ring without the index key does not start");
+    };
     let msg = format!("{refused:#}");
     assert!(
         msg.contains("version 1") && msg.contains("QINGLING_MASTER_KEY"),
