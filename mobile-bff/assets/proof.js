@@ -3,6 +3,8 @@
 // the QR code of the same document (drawn by the server, which draws only proofs that verify)
 // with a few lines a person can read. Nothing in a proof names the reporter.
 
+import { card, png } from './receipt.js';
+
 /** The proof exactly as the server issued it, as a file. */
 export function file(doc) {
   return new Blob([JSON.stringify(doc)], { type: 'application/json' });
@@ -32,18 +34,7 @@ export async function picture(qrBlob, title, lines) {
   const w = 1080;
   const side = w - 96;
   const h = 140 + side + 48 + lines.length * 56 + 24;
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.fillStyle = '#0b3d91';
-  ctx.fillRect(0, 0, w, 120);
-  ctx.fillStyle = '#ffffff';
-  ctx.font = 'bold 52px sans-serif';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(title, 48, 60);
+  const { canvas, ctx } = card(title, w, h);
   // Module edges stay sharp when the code is scaled up.
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(qr, 48, 140, side, side);
@@ -54,7 +45,5 @@ export async function picture(qrBlob, title, lines) {
     while (ctx.measureText(text).width > w - 96 && text.length > 4) text = `${text.slice(0, -2)}…`;
     ctx.fillText(text, 48, 140 + side + 48 + i * 56);
   });
-  return new Promise((resolve, reject) => {
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode failed'))), 'image/png');
-  });
+  return png(canvas);
 }

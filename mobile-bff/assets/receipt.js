@@ -27,10 +27,11 @@ export async function copy(text) {
   return ok;
 }
 
-/** Draws the receipt picture: a PNG Blob with the title, the code in large type and a note. */
-export function picture(code, title, note) {
-  const w = 1080;
-  const h = 720;
+/**
+ * A white canvas of `w` × `h` with the blue title band both saved pictures share (the receipt
+ * and the proof of report), for the caller to draw the rest on.
+ */
+export function card(title, w, h) {
   const canvas = document.createElement('canvas');
   canvas.width = w;
   canvas.height = h;
@@ -43,6 +44,20 @@ export function picture(code, title, note) {
   ctx.font = 'bold 52px sans-serif';
   ctx.textBaseline = 'middle';
   ctx.fillText(title, 48, 60);
+  return { canvas, ctx };
+}
+
+/** The canvas as a PNG Blob. */
+export function png(canvas) {
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode failed'))), 'image/png');
+  });
+}
+
+/** Draws the receipt picture: a PNG Blob with the title, the code in large type and a note. */
+export function picture(code, title, note) {
+  const w = 1080;
+  const { canvas, ctx } = card(title, w, 720);
   ctx.fillStyle = '#000000';
   const text = grouped(code);
   let size = 96;
@@ -55,7 +70,5 @@ export function picture(code, title, note) {
   ctx.font = '40px sans-serif';
   ctx.fillStyle = '#222222';
   ctx.fillText(note, 48, 560);
-  return new Promise((resolve, reject) => {
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('encode failed'))), 'image/png');
-  });
+  return png(canvas);
 }
