@@ -547,10 +547,11 @@ pub struct Messages {
     pub chart_registered: &'static str,
     /// Series.
     pub chart_closed: &'static str,
-    /// After a year in a month label.
-    pub year_suffix: &'static str,
-    /// After a month number.
-    pub month_suffix: &'static str,
+    /// The months' short names, January first.
+    pub month_names: [&'static str; 12],
+    /// A month with its year (`{y}`, `{m}`: the month's short name), for January and the
+    /// chart's first month.
+    pub month_of_year: &'static str,
     /// Hazards without an area.
     pub no_area: &'static str,
 
@@ -887,8 +888,10 @@ pub static ZH: Messages = Messages {
     overview_month: "月份",
     chart_registered: "登记",
     chart_closed: "销号",
-    year_suffix: "年",
-    month_suffix: "月",
+    month_names: [
+        "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
+    ],
+    month_of_year: "{y}年{m}",
     no_area: "未指定区域",
     disclosures_title: "身份披露",
     disclosures_hint: "披露实名举报人身份须写明理由，并由另一位身份保管人批准；每次查看都记入审计，并告知举报人。",
@@ -1163,8 +1166,10 @@ pub static EN: Messages = Messages {
     overview_month: "Month",
     chart_registered: "Registered",
     chart_closed: "Closed",
-    year_suffix: "-",
-    month_suffix: "",
+    month_names: [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ],
+    month_of_year: "{m} {y}",
     no_area: "No area",
     disclosures_title: "Identity disclosure",
     disclosures_hint: "Disclosing a confidential reporter's identity needs a written reason and a second custodian's approval; every reveal is audited and shown to the reporter.",

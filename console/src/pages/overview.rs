@@ -120,7 +120,6 @@ fn chart(m: &'static Messages, months: &[MonthCounts]) -> Chart {
         ticks.push(Tick {
             x: x0 + bar_w,
             y: base + 18,
-            // "11月" under each month, the year where it changes (January, and the first).
             text: month_label(m, &c.month, i == 0),
         });
     }
@@ -144,13 +143,21 @@ fn chart(m: &'static Messages, months: &[MonthCounts]) -> Chart {
     }
 }
 
+/// "11月" (or "Nov") under a month, with the year where it changes: January, and the first.
 fn month_label(m: &'static Messages, key: &str, first: bool) -> String {
     let (y, mo) = key.split_once('-').unwrap_or((key, ""));
-    let mo = mo.trim_start_matches('0');
-    if first || mo == "1" {
-        format!("{y}{}{mo}{}", m.year_suffix, m.month_suffix)
+    let Some(name) = mo
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| m.month_names.get(i))
+    else {
+        return key.to_owned();
+    };
+    if first || mo == "01" {
+        m.month_of_year.replace("{y}", y).replace("{m}", name)
     } else {
-        format!("{mo}{}", m.month_suffix)
+        (*name).to_owned()
     }
 }
 
@@ -225,7 +232,7 @@ async fn overview(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::ZH;
+    use crate::messages::{EN, ZH};
 
     #[test]
     fn the_axis_rounds_up_to_one_two_or_five() {
@@ -253,5 +260,8 @@ mod tests {
         assert!(c.bars.iter().all(|b| b.y + b.h == c.base));
         assert_eq!(c.months[0].text, "2026年1月");
         assert_eq!(c.months[1].text, "2月");
+        let en = chart(&EN, &months);
+        assert_eq!(en.months[0].text, "Jan 2026");
+        assert_eq!(en.months[11].text, "Dec");
     }
 }
