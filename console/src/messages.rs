@@ -1308,7 +1308,7 @@ pub static ZH: Messages = Messages {
     import_where: "位置",
     import_what: "问题",
     import_line_before: "第 ",
-    import_line_after: "行",
+    import_line_after: " 行",
     import_how: "上传职工名单",
     import_columns: "XLSX（第一个工作表）或 UTF-8 编码的 CSV，第一行为表头：工号、姓名（必填），手机号、区域（选填，区域须是本企业已有区域的名称）。",
     import_all_or_nothing: "全部正确才导入：有任何一行出错，会逐行列出问题，且不导入任何人员。成功后生成每人一张激活凭条（每张 A4 打印 8 张）。",

@@ -94,8 +94,9 @@ def test_an_admin_creates_an_enterprise_an_area_and_a_worker_and_the_printed_pos
     page.select_option("#u-ent", enterprise_id)
     page.fill("#u-phone", WORKER["phone"])
     page.fill("#u-no", WORKER["employee_no"])
-    page.click("form[action='/console/admin/users'] button[type=submit]")
-    page.wait_for_selector(".notice")
+    page.click("#user-create button[type=submit]")
+    page.wait_for_selector(".notice, .error")
+    assert page.locator(".error").count() == 0, page.inner_text(".error")
     assert "用户已创建" in page.inner_text(".notice")
     assert page.locator("#user-wu\\.xiaogong").count() == 1
     check_page(page, "users")
