@@ -180,3 +180,43 @@ def test_a_deactivated_managers_open_console_and_api_token_are_refused_at_the_ne
                                "password": qingling.PASSWORD}).status == 401
     finally:
         mctx.close()
+
+
+def test_a_reset_password_is_replaced_first_on_the_phone_and_in_the_console(
+        server, admin_page, browser, screenshots):
+    e = server.create_enterprise("江北铜业有限公司")
+    worker = server.create_user("worker", e["id"], display_name="冯小工", employee_no="GH-9911")
+    page = admin_page
+    page.goto(f"{server.base}/console/admin/users?enterprise_id={e['id']}")
+    row = page.locator(f"#user-{worker['username']}")
+    row.locator("summary").click()
+    row.locator("input[name=password]").fill("temporary 2026")
+    row.locator("details button[type=submit]").click()
+    page.wait_for_selector(".notice")
+    assert "下次登录时必须先设置新密码" in page.inner_text(".notice")
+    assert "冯小工" not in page.content() and "GH-9911" not in page.content()
+
+    phone_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                    is_mobile=True, has_touch=True)
+    try:
+        phone = open_phone(phone_ctx, server, "login")
+        phone.fill("#username", worker["username"])
+        phone.fill("#password", "temporary 2026")
+        phone.click("#login-go")
+        phone.wait_for_selector("#password-form")
+        assert "管理员已重置您的密码" in phone.inner_text("#app")
+        shot(phone, screenshots, "phone-password", full=False)
+        # Nothing else opens until the password is changed.
+        phone.evaluate("() => { location.hash = 'mine'; }")
+        phone.wait_for_selector("#password-form")
+        phone.fill("#current-password", "temporary 2026")
+        phone.fill("#new-password", "my own phone pass")
+        phone.fill("#new-password-again", "my own phone pass")
+        phone.click("#password-go")
+        phone.wait_for_selector("#password-form", state="detached")
+        assert phone.errors == []
+    finally:
+        phone_ctx.close()
+    fresh = server.ok("POST", "/api/v1/auth/login",
+                      {"username": worker["username"], "password": "my own phone pass"})
+    assert fresh["password_change_required"] is False
