@@ -103,11 +103,12 @@ def test_an_admin_creates_an_enterprise_an_area_and_a_worker_and_the_printed_pos
     shot(page, screenshots, "users")
     assert server.login("wu.xiaogong", "first pass 2026")
 
-    for path in ["/console/admin/criteria", "/console/admin/system", "/console/account/password",
-                 f"/console/enterprises/{enterprise_id}/workers/import"]:
+    for name, path in [("criteria", "/console/admin/criteria"), ("system", "/console/admin/system"),
+                       ("password", "/console/account/password"),
+                       ("import", f"/console/enterprises/{enterprise_id}/workers/import")]:
         page.goto(server.base + path)
         check_page(page, path)
-        shot(page, screenshots, path.strip("/").replace("/", "-"))
+        shot(page, screenshots, name)
 
     # 打印海报 from the enterprise's page; the poster is an A4 sheet.
     page.goto(f"{server.base}/console/enterprises/{enterprise_id}")
