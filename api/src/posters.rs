@@ -49,6 +49,8 @@ impl PosterTarget {
 pub struct Poster {
     /// The URL in the QR code.
     pub url: String,
+    /// The enterprise's id (the console links back to its page).
+    pub enterprise_id: String,
     /// The enterprise's registered name.
     pub enterprise_name: String,
     /// The area's name, for an area's poster.
@@ -76,6 +78,7 @@ pub async fn enterprise_poster(
                 intake_code: ent.intake_code,
             }
             .url(&public_url),
+            enterprise_id: ent.id,
             enterprise_name: ent.name,
             area_name: None,
             general_fen: policy.general_fen,
@@ -98,6 +101,7 @@ pub async fn area_poster(ctx: &AppContext, actor: &Actor, area_id: String) -> Ap
                 qr_token: area.qr_token,
             }
             .url(&public_url),
+            enterprise_id: ent.id,
             enterprise_name: ent.name,
             area_name: Some(area.name),
             general_fen: policy.general_fen,

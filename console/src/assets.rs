@@ -47,6 +47,8 @@ pub struct Assets {
     pub js: Asset,
     /// htmx (vendored, see `assets/vendor/README.md`).
     pub htmx: Asset,
+    /// The printed sheets: intake posters and activation slips.
+    pub print: Asset,
 }
 
 /// The assets, hashed once at first use.
@@ -66,13 +68,18 @@ pub static ASSETS: LazyLock<Assets> = LazyLock::new(|| Assets {
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/vendor/htmx.min.js"),
     ),
+    print: Asset::new(
+        "print.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/print.css"),
+    ),
 });
 
 /// `GET /console/assets/{hash}/{name}`: the file, cached for a year; a stale hash is a 404.
 pub async fn serve(path: web::Path<(String, String)>) -> HttpResponse {
     let (hash, name) = path.into_inner();
     let a = &*ASSETS;
-    match [&a.css, &a.js, &a.htmx]
+    match [&a.css, &a.js, &a.htmx, &a.print]
         .into_iter()
         .find(|x| x.name == name && x.hash == hash)
     {

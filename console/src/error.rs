@@ -24,6 +24,12 @@ pub enum ConsoleError {
         /// htmx sends the whole window to the sign-in page.
         htmx: bool,
     },
+    /// The user must replace a password an admin reset before anything else: to 修改密码
+    /// (`HX-Redirect` for htmx, as for [`ConsoleError::SignIn`]).
+    ChangePassword {
+        /// The request came from htmx.
+        htmx: bool,
+    },
     /// A post without this console's origin or without a valid CSRF token: 403, nothing done.
     CrossSite(Lang),
     /// A service's answer (404 for another enterprise's record, 403, 409, ...).
@@ -41,6 +47,7 @@ impl std::fmt::Display for ConsoleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::SignIn { .. } => f.write_str("not signed in"),
+            Self::ChangePassword { .. } => f.write_str("password change required"),
             Self::CrossSite(_) => f.write_str("cross-site or tokenless post refused"),
             Self::App(e, _) => write!(f, "{e}"),
         }
@@ -88,6 +95,8 @@ impl ResponseError for ConsoleError {
         match self {
             Self::SignIn { htmx: true, .. } => StatusCode::UNAUTHORIZED,
             Self::SignIn { .. } => StatusCode::SEE_OTHER,
+            Self::ChangePassword { htmx: true } => StatusCode::FORBIDDEN,
+            Self::ChangePassword { htmx: false } => StatusCode::SEE_OTHER,
             Self::CrossSite(_) => StatusCode::FORBIDDEN,
             Self::App(e, _) => {
                 StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -97,14 +106,15 @@ impl ResponseError for ConsoleError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::SignIn { ended, htmx } => {
-                let to = if *ended {
-                    "/console/login?ended=1"
-                } else {
-                    "/console/login"
+            Self::SignIn { .. } | Self::ChangePassword { .. } => {
+                let (to, htmx) = match self {
+                    Self::SignIn { ended: true, htmx } => ("/console/login?ended=1", *htmx),
+                    Self::SignIn { htmx, .. } => ("/console/login", *htmx),
+                    Self::ChangePassword { htmx } => (crate::pages::account::PASSWORD_PATH, *htmx),
+                    _ => ("/console/login", false),
                 };
                 let mut res = HttpResponse::build(self.status_code());
-                if *htmx {
+                if htmx {
                     // An (empty) page, so the API's error middleware keeps it as it is.
                     res.insert_header(("HX-Redirect", to))
                         .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"));
@@ -141,4 +151,10 @@ impl ResponseError for ConsoleError {
             }
         }
     }
+}
+
+/// A service's refusal as one sentence for a page's error box (`title：detail`).
+pub fn sentence(e: &AppError, lang: Lang) -> String {
+    let (t, d) = describe(e, lang);
+    d.map_or(t.clone(), |d| format!("{t}：{d}"))
 }

@@ -52,6 +52,21 @@ pub async fn read(
     payload: web::Payload,
     max_photos: usize,
 ) -> Result<PhotoForm, ConsoleError> {
+    let max_photo = ctx.photo_limits.max_bytes;
+    read_files(ctx, req, user, payload, "photo", max_photo, max_photos).await
+}
+
+/// Like [`read`], for a form whose file inputs are named `file_field`, each at most
+/// `file_limit` bytes (a worker sheet, say); the files land in [`PhotoForm::photos`].
+pub async fn read_files(
+    ctx: &AppContext,
+    req: &HttpRequest,
+    user: &SignedInUser,
+    payload: web::Payload,
+    file_field: &str,
+    file_limit: usize,
+    max_photos: usize,
+) -> Result<PhotoForm, ConsoleError> {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
@@ -71,15 +86,14 @@ pub async fn read(
     let mut total: u64 = 0;
     let mut multipart = Multipart::new(req.headers(), payload.into_inner());
     let mut form = PhotoForm::default();
-    let max_photo = ctx.photo_limits.max_bytes;
     while let Some(mut field) = within(&clock, multipart.try_next())
         .await
         .map_err(|e| user.fail(e))?
         .map_err(|_| user.fail(bad()))?
     {
         let name = field.name().unwrap_or_default().to_owned();
-        let is_photo = name == "photo";
-        let limit = if is_photo { max_photo } else { MAX_FIELD };
+        let is_photo = name == file_field;
+        let limit = if is_photo { file_limit } else { MAX_FIELD };
         let mut bytes = Vec::new();
         while let Some(chunk) = within(&clock, field.try_next())
             .await

@@ -672,6 +672,284 @@ pub struct Messages {
     pub congress_overdue: &'static str,
     /// No plan yet.
     pub congress_no_plan: &'static str,
+
+    // --- admin pages, posters, accounts (pages/admin_*.rs, posters.rs, workers.rs, account.rs)
+    /// Poster page title.
+    pub poster_title: &'static str,
+    /// Toolbar label.
+    pub poster_tools: &'static str,
+    /// Back to the enterprise.
+    pub poster_back: &'static str,
+    /// Button.
+    pub poster_print: &'static str,
+    /// Link.
+    pub poster_qr_svg: &'static str,
+    /// Link.
+    pub poster_qr_png: &'static str,
+    /// Toolbar hint.
+    pub poster_print_hint: &'static str,
+    /// Above the slogan.
+    pub poster_brand_line: &'static str,
+    /// Slogan.
+    pub poster_scan: &'static str,
+    /// Slogan.
+    pub poster_anonymous: &'static str,
+    /// Slogan.
+    pub poster_reward: &'static str,
+    /// QR image alt.
+    pub poster_qr_alt: &'static str,
+    /// Under the QR code.
+    pub poster_qr_caption: &'static str,
+    /// Rewards section label.
+    pub poster_rewards_label: &'static str,
+    /// Reward label.
+    pub poster_general: &'static str,
+    /// Reward label.
+    pub poster_major: &'static str,
+    /// Under the amounts.
+    pub poster_reward_rule: &'static str,
+    /// Step.
+    pub poster_step1: &'static str,
+    /// Step detail.
+    pub poster_step1_more: &'static str,
+    /// Step.
+    pub poster_step2: &'static str,
+    /// Step detail.
+    pub poster_step2_more: &'static str,
+    /// Step.
+    pub poster_step3: &'static str,
+    /// Step detail.
+    pub poster_step3_more: &'static str,
+    /// Rights line.
+    pub poster_rights: &'static str,
+    /// Navigation (admin).
+    pub nav_admin_enterprises: &'static str,
+    /// Navigation (enterprise staff).
+    pub nav_site: &'static str,
+    /// Heading.
+    pub admin_enterprises_title: &'static str,
+    /// Heading.
+    pub admin_enterprises_list: &'static str,
+    /// Empty list.
+    pub admin_enterprises_none: &'static str,
+    /// Button and heading.
+    pub enterprise_create: &'static str,
+    /// Field.
+    pub enterprise_name: &'static str,
+    /// Field.
+    pub enterprise_credit_code: &'static str,
+    /// Under the field.
+    pub enterprise_credit_code_hint: &'static str,
+    /// Field.
+    pub enterprise_sector: &'static str,
+    /// Field.
+    pub enterprise_jurisdiction: &'static str,
+    /// Under the field.
+    pub enterprise_jurisdiction_hint: &'static str,
+    /// Field.
+    pub enterprise_intake_code: &'static str,
+    /// Button.
+    pub enterprise_poster: &'static str,
+    /// Button.
+    pub enterprise_users: &'static str,
+    /// Sector.
+    pub sector_steel: &'static str,
+    /// Sector.
+    pub sector_nonferrous: &'static str,
+    /// Column.
+    pub created_at: &'static str,
+    /// Heading.
+    pub areas_title: &'static str,
+    /// Empty list.
+    pub areas_none: &'static str,
+    /// Field.
+    pub area_name: &'static str,
+    /// Field.
+    pub area_description: &'static str,
+    /// Column.
+    pub area_poster: &'static str,
+    /// Link.
+    pub area_poster_open: &'static str,
+    /// Button and heading.
+    pub area_create: &'static str,
+    /// Navigation (admin).
+    pub nav_admin_users: &'static str,
+    /// Heading.
+    pub admin_users_title: &'static str,
+    /// Empty list.
+    pub admin_users_none: &'static str,
+    /// Field.
+    pub user_username: &'static str,
+    /// Field.
+    pub user_display_name: &'static str,
+    /// Field.
+    pub user_role: &'static str,
+    /// Column.
+    pub user_place: &'static str,
+    /// Field.
+    pub user_enterprise: &'static str,
+    /// Under the field.
+    pub user_enterprise_hint: &'static str,
+    /// Under the field.
+    pub user_jurisdiction_hint: &'static str,
+    /// Option.
+    pub user_no_enterprise: &'static str,
+    /// Field.
+    pub user_phone: &'static str,
+    /// Field.
+    pub user_employee_no: &'static str,
+    /// Field.
+    pub user_initial_password: &'static str,
+    /// Under the field.
+    pub user_password_hint: &'static str,
+    /// Button and heading.
+    pub user_create: &'static str,
+    /// After the admin's own row.
+    pub user_you: &'static str,
+    /// Status.
+    pub user_active: &'static str,
+    /// Status.
+    pub user_inactive: &'static str,
+    /// Status note.
+    pub user_must_change: &'static str,
+    /// Button.
+    pub user_deactivate: &'static str,
+    /// Confirmation.
+    pub user_deactivate_confirm: &'static str,
+    /// Button.
+    pub user_reactivate: &'static str,
+    /// Button.
+    pub user_reset: &'static str,
+    /// Field.
+    pub user_temp_password: &'static str,
+    /// Notice.
+    pub user_done_created: &'static str,
+    /// Notice.
+    pub user_done_deactivated: &'static str,
+    /// Notice.
+    pub user_done_reactivated: &'static str,
+    /// Notice.
+    pub user_done_reset: &'static str,
+    /// Heading and link.
+    pub import_title: &'static str,
+    /// Table caption.
+    pub import_problems: &'static str,
+    /// Column.
+    pub import_where: &'static str,
+    /// Column.
+    pub import_what: &'static str,
+    /// Before a line number.
+    pub import_line_before: &'static str,
+    /// After a line number.
+    pub import_line_after: &'static str,
+    /// Heading.
+    pub import_how: &'static str,
+    /// Explanation.
+    pub import_columns: &'static str,
+    /// Hint.
+    pub import_all_or_nothing: &'static str,
+    /// Field.
+    pub import_file: &'static str,
+    /// Button.
+    pub import_submit: &'static str,
+    /// Page title.
+    pub slips_title: &'static str,
+    /// Button.
+    pub slips_print: &'static str,
+    /// Before the count.
+    pub slips_imported: &'static str,
+    /// Toolbar hint.
+    pub slips_once: &'static str,
+    /// Slip heading.
+    pub slips_heading: &'static str,
+    /// On the slip.
+    pub slips_how: &'static str,
+    /// Before the expiry.
+    pub slips_until: &'static str,
+    /// On the slip.
+    pub slips_keep: &'static str,
+    /// On the slip.
+    pub user_employee_no_short: &'static str,
+    /// Navigation (admin).
+    pub nav_admin_criteria: &'static str,
+    /// Heading.
+    pub criteria_title: &'static str,
+    /// Filter.
+    pub criteria_show_for: &'static str,
+    /// Option.
+    pub criteria_shared_only: &'static str,
+    /// Field.
+    pub criteria_code: &'static str,
+    /// Under the field.
+    pub criteria_code_hint: &'static str,
+    /// Column.
+    pub criteria_summary: &'static str,
+    /// Field.
+    pub criteria_summary_zh: &'static str,
+    /// Field.
+    pub criteria_summary_en: &'static str,
+    /// Field.
+    pub criteria_article: &'static str,
+    /// Badge.
+    pub criteria_own: &'static str,
+    /// Button and heading.
+    pub criteria_add: &'static str,
+    /// Sector.
+    pub sector_all: &'static str,
+    /// Navigation (admin).
+    pub nav_admin_system: &'static str,
+    /// Heading.
+    pub system_title: &'static str,
+    /// Heading.
+    pub keys_title: &'static str,
+    /// Field.
+    pub keys_versions: &'static str,
+    /// Field.
+    pub keys_sealing: &'static str,
+    /// Field.
+    pub keys_index: &'static str,
+    /// Note.
+    pub keys_index_retired: &'static str,
+    /// Field.
+    pub keys_source: &'static str,
+    /// Hint.
+    pub keys_hint: &'static str,
+    /// Heading.
+    pub outbox_title: &'static str,
+    /// Hint.
+    pub outbox_hint: &'static str,
+    /// Empty list.
+    pub outbox_none: &'static str,
+    /// Column.
+    pub outbox_topic: &'static str,
+    /// Column.
+    pub outbox_event: &'static str,
+    /// Column.
+    pub outbox_attempts: &'static str,
+    /// Column.
+    pub outbox_last_error: &'static str,
+    /// Button.
+    pub outbox_retry: &'static str,
+    /// Notice.
+    pub outbox_retried: &'static str,
+    /// Navigation (everyone).
+    pub nav_account: &'static str,
+    /// Heading.
+    pub account_title: &'static str,
+    /// Warning.
+    pub account_forced: &'static str,
+    /// Notice.
+    pub account_done: &'static str,
+    /// Field.
+    pub account_current: &'static str,
+    /// Field.
+    pub account_new: &'static str,
+    /// Hint.
+    pub account_new_hint: &'static str,
+    /// Field.
+    pub account_repeat: &'static str,
+    /// Button.
+    pub account_submit: &'static str,
 }
 
 /// 简体中文.
@@ -950,6 +1228,144 @@ pub static ZH: Messages = Messages {
     congress_closed_on: "销号日期",
     congress_overdue: "逾期",
     congress_no_plan: "尚未制定整改方案",
+    poster_title: "隐患举报海报",
+    poster_tools: "海报工具",
+    poster_back: "返回企业页",
+    poster_print: "打印海报",
+    poster_qr_svg: "下载二维码（SVG）",
+    poster_qr_png: "下载二维码（PNG）",
+    poster_print_hint: "A4 纵向打印，勾选“背景图形”，边距选“无”。",
+    poster_brand_line: "安全生产 人人有责",
+    poster_scan: "扫码报告隐患",
+    poster_anonymous: "可匿名",
+    poster_reward: "有奖励",
+    poster_qr_alt: "报告隐患的二维码",
+    poster_qr_caption: "微信或手机相机扫码，无需注册",
+    poster_rewards_label: "奖励标准",
+    poster_general: "一般隐患",
+    poster_major: "重大隐患",
+    poster_reward_rule: "经核实受理即发放奖励；奖励标准以企业现行奖励办法为准。",
+    poster_step1: "扫码",
+    poster_step1_more: "打开报告页，可不留姓名",
+    poster_step2: "拍照",
+    poster_step2_more: "拍下隐患，写明位置",
+    poster_step3: "保存回执码",
+    poster_step3_more: "凭码查询进度、领取奖励",
+    poster_rights: "《安全生产法》第五十四条：从业人员有权对安全生产问题提出批评、检举、控告，单位不得因此降低其工资、福利等待遇或者解除劳动合同。",
+    nav_admin_enterprises: "企业",
+    nav_site: "区域与海报",
+    admin_enterprises_title: "企业管理",
+    admin_enterprises_list: "已登记企业",
+    admin_enterprises_none: "还没有登记任何企业。",
+    enterprise_create: "登记企业",
+    enterprise_name: "企业名称",
+    enterprise_credit_code: "统一社会信用代码",
+    enterprise_credit_code_hint: "18 位，系统会校验最后一位校验码。",
+    enterprise_sector: "行业",
+    enterprise_jurisdiction: "所属辖区",
+    enterprise_jurisdiction_hint: "辖区路径，如 jiangbei/gongyeyuan。",
+    enterprise_intake_code: "举报码",
+    enterprise_poster: "企业举报海报",
+    enterprise_users: "本企业用户",
+    sector_steel: "钢铁",
+    sector_nonferrous: "有色金属",
+    created_at: "创建时间",
+    areas_title: "区域",
+    areas_none: "还没有区域。添加区域后，可为每个区域打印带二维码的海报。",
+    area_name: "区域名称",
+    area_description: "说明",
+    area_poster: "海报",
+    area_poster_open: "打印海报",
+    area_create: "添加区域",
+    nav_admin_users: "用户",
+    admin_users_title: "用户管理",
+    admin_users_none: "没有符合条件的用户。",
+    user_username: "登录名",
+    user_display_name: "姓名（工作人员）",
+    user_role: "角色",
+    user_place: "所属企业或辖区",
+    user_enterprise: "所属企业",
+    user_enterprise_hint: "企业角色（职工、安全管理员、负责人、保管人）必填。",
+    user_jurisdiction_hint: "监管人员必填，如 jiangbei/gongyeyuan。",
+    user_no_enterprise: "（不属于企业）",
+    user_phone: "手机号（加密保存）",
+    user_employee_no: "工号（加密保存）",
+    user_initial_password: "初始密码",
+    user_password_hint: "10–128 个字符，请当面或电话告知本人。",
+    user_create: "创建用户",
+    user_you: "当前登录",
+    user_active: "启用",
+    user_inactive: "已停用",
+    user_must_change: "下次登录须修改密码",
+    user_deactivate: "停用",
+    user_deactivate_confirm: "停用后，此用户的所有登录会话和令牌立即失效。确定停用？",
+    user_reactivate: "启用",
+    user_reset: "重置密码",
+    user_temp_password: "临时密码",
+    user_done_created: "用户已创建。",
+    user_done_deactivated: "用户已停用，其会话和令牌已全部失效。",
+    user_done_reactivated: "用户已启用，需重新登录。",
+    user_done_reset: "密码已重置。用户下次登录时必须先设置新密码。",
+    import_title: "导入职工",
+    import_problems: "以下行有误，未导入任何人员：",
+    import_where: "位置",
+    import_what: "问题",
+    import_line_before: "第 ",
+    import_line_after: " 行",
+    import_how: "上传职工名单",
+    import_columns: "XLSX（第一个工作表）或 UTF-8 编码的 CSV，第一行为表头：工号、姓名（必填），手机号、区域（选填，区域须是本企业已有区域的名称）。",
+    import_all_or_nothing: "全部正确才导入：有任何一行出错，会逐行列出问题，且不导入任何人员。成功后生成每人一张激活凭条（每张 A4 打印 8 张）。",
+    import_file: "名单文件",
+    import_submit: "导入并生成激活凭条",
+    slips_title: "职工激活凭条",
+    slips_print: "打印凭条",
+    slips_imported: "已导入人数：",
+    slips_once: "激活码只显示这一次，请现在打印并当面发给本人。",
+    slips_heading: "隐患随手拍 · 账号激活",
+    slips_how: "手机打开以下地址，输入激活码并设置密码：",
+    slips_until: "有效期至",
+    slips_keep: "仅限本人使用，请勿转交",
+    user_employee_no_short: "工号",
+    nav_admin_criteria: "判定标准",
+    criteria_title: "重大隐患判定标准",
+    criteria_show_for: "显示",
+    criteria_shared_only: "仅通用标准",
+    criteria_code: "代码",
+    criteria_code_hint: "3–32 位大写字母、数字或 -，不能以 MEM10- 开头。",
+    criteria_summary: "内容",
+    criteria_summary_zh: "内容（中文）",
+    criteria_summary_en: "内容（英文）",
+    criteria_article: "依据",
+    criteria_own: "企业自定",
+    criteria_add: "添加判定标准",
+    sector_all: "全部行业",
+    nav_admin_system: "系统",
+    system_title: "系统状态",
+    keys_title: "主密钥",
+    keys_versions: "已加载的版本",
+    keys_sealing: "当前用于加密的版本",
+    keys_index: "盲索引与回执码所用版本",
+    keys_index_retired: "已退出加密，仅以密封副本保存在数据库中",
+    keys_source: "密钥来源",
+    keys_hint: "轮换：加入新版本（如 2:BASE64）后重启，再运行 qingling keys rewrap；完成后可移除旧版本。此页从不显示密钥本身。",
+    outbox_title: "投递失败的消息（死信）",
+    outbox_hint: "多次投递仍被接收方拒绝的推送。排除接收方问题后，可重新投递。",
+    outbox_none: "没有死信。",
+    outbox_topic: "主题",
+    outbox_event: "事件编号",
+    outbox_attempts: "尝试次数",
+    outbox_last_error: "最后一次错误",
+    outbox_retry: "重新投递",
+    outbox_retried: "已放回投递队列。",
+    nav_account: "修改密码",
+    account_title: "修改密码",
+    account_forced: "管理员已重置您的密码。请先设置自己的新密码，之后才能使用其他功能。",
+    account_done: "密码已修改。其他设备上的登录和令牌已全部失效。",
+    account_current: "当前密码",
+    account_new: "新密码",
+    account_new_hint: "10–128 个字符。",
+    account_repeat: "再次输入新密码",
+    account_submit: "修改密码",
 };
 
 /// English.
@@ -1228,6 +1644,144 @@ pub static EN: Messages = Messages {
     congress_closed_on: "Closed on",
     congress_overdue: "Overdue",
     congress_no_plan: "No plan yet",
+    poster_title: "Hazard reporting poster",
+    poster_tools: "Poster tools",
+    poster_back: "Back to the enterprise",
+    poster_print: "Print the poster",
+    poster_qr_svg: "QR code (SVG)",
+    poster_qr_png: "QR code (PNG)",
+    poster_print_hint: "Print on A4 portrait with background graphics and no margins.",
+    poster_brand_line: "Safety is everyone's job",
+    poster_scan: "Scan to report a hazard",
+    poster_anonymous: "anonymous if you wish",
+    poster_reward: "rewarded",
+    poster_qr_alt: "QR code for reporting a hazard",
+    poster_qr_caption: "Scan with WeChat or the phone's camera; no account needed",
+    poster_rewards_label: "Rewards",
+    poster_general: "General hazard",
+    poster_major: "Major hazard",
+    poster_reward_rule: "Paid once the report is verified and accepted, under the enterprise's reward policy in force.",
+    poster_step1: "Scan",
+    poster_step1_more: "open the report page; your name is optional",
+    poster_step2: "Photograph",
+    poster_step2_more: "take photos and say where it is",
+    poster_step3: "Keep the receipt code",
+    poster_step3_more: "use it to follow up and collect the reward",
+    poster_rights: "Safety Production Law, art. 54: workers may criticise, report and accuse safety problems; the employer may not cut their pay or benefits or dismiss them for it.",
+    nav_admin_enterprises: "Enterprises",
+    nav_site: "Areas & posters",
+    admin_enterprises_title: "Enterprises",
+    admin_enterprises_list: "Registered enterprises",
+    admin_enterprises_none: "No enterprise is registered yet.",
+    enterprise_create: "Register enterprise",
+    enterprise_name: "Name",
+    enterprise_credit_code: "Unified social credit code",
+    enterprise_credit_code_hint: "18 characters; the check character is verified.",
+    enterprise_sector: "Sector",
+    enterprise_jurisdiction: "Jurisdiction",
+    enterprise_jurisdiction_hint: "Jurisdiction path, e.g. jiangbei/gongyeyuan.",
+    enterprise_intake_code: "Intake code",
+    enterprise_poster: "Enterprise poster",
+    enterprise_users: "Users of this enterprise",
+    sector_steel: "Steel",
+    sector_nonferrous: "Non-ferrous",
+    created_at: "Created",
+    areas_title: "Areas",
+    areas_none: "No areas yet. Add one to print its QR poster.",
+    area_name: "Area name",
+    area_description: "Description",
+    area_poster: "Poster",
+    area_poster_open: "Print poster",
+    area_create: "Add area",
+    nav_admin_users: "Users",
+    admin_users_title: "Users",
+    admin_users_none: "No users match.",
+    user_username: "Username",
+    user_display_name: "Name (staff)",
+    user_role: "Role",
+    user_place: "Enterprise or jurisdiction",
+    user_enterprise: "Enterprise",
+    user_enterprise_hint: "Required for enterprise roles (worker, safety manager, principal, custodian).",
+    user_jurisdiction_hint: "Required for a bureau officer, e.g. jiangbei/gongyeyuan.",
+    user_no_enterprise: "(no enterprise)",
+    user_phone: "Phone (sealed)",
+    user_employee_no: "Employee number (sealed)",
+    user_initial_password: "Initial password",
+    user_password_hint: "10–128 characters; hand it over in person or by phone.",
+    user_create: "Create user",
+    user_you: "you",
+    user_active: "Active",
+    user_inactive: "Deactivated",
+    user_must_change: "Must change password at next login",
+    user_deactivate: "Deactivate",
+    user_deactivate_confirm: "Every session and token of this user ends at once. Deactivate?",
+    user_reactivate: "Reactivate",
+    user_reset: "Reset password",
+    user_temp_password: "Temporary password",
+    user_done_created: "The user was created.",
+    user_done_deactivated: "The user is deactivated; their sessions and tokens have ended.",
+    user_done_reactivated: "The user is active again and must log in anew.",
+    user_done_reset: "The password was reset; the user must set a new one at the next login.",
+    import_title: "Import workers",
+    import_problems: "These rows have errors; nobody was imported:",
+    import_where: "Where",
+    import_what: "Problem",
+    import_line_before: "line ",
+    import_line_after: "",
+    import_how: "Upload the list of workers",
+    import_columns: "XLSX (first sheet) or UTF-8 CSV with a header row: 工号 and 姓名 (required), 手机号 and 区域 (optional; 区域 must name an existing area).",
+    import_all_or_nothing: "All or nothing: any bad row is listed and nobody is imported. On success you get an activation slip per worker (8 per A4).",
+    import_file: "List file",
+    import_submit: "Import and make activation slips",
+    slips_title: "Worker activation slips",
+    slips_print: "Print slips",
+    slips_imported: "Imported:",
+    slips_once: "The codes are shown only now: print them and hand each to its worker.",
+    slips_heading: "Hazard reporting · account activation",
+    slips_how: "On your phone open this address, enter the code and set a password:",
+    slips_until: "Valid until",
+    slips_keep: "for you alone; do not pass it on",
+    user_employee_no_short: "No.",
+    nav_admin_criteria: "Criteria",
+    criteria_title: "Major-hazard criteria",
+    criteria_show_for: "Show",
+    criteria_shared_only: "Shared items only",
+    criteria_code: "Code",
+    criteria_code_hint: "3–32 upper-case letters, digits or -, not starting with MEM10-.",
+    criteria_summary: "Summary",
+    criteria_summary_zh: "Summary (Chinese)",
+    criteria_summary_en: "Summary (English)",
+    criteria_article: "Source",
+    criteria_own: "Enterprise's own",
+    criteria_add: "Add criterion",
+    sector_all: "All sectors",
+    nav_admin_system: "System",
+    system_title: "System status",
+    keys_title: "Master keys",
+    keys_versions: "Loaded versions",
+    keys_sealing: "Version that seals",
+    keys_index: "Version of the blind index and receipt hashes",
+    keys_index_retired: "retired from sealing; kept sealed in the database",
+    keys_source: "Key source",
+    keys_hint: "Rotation: add a new version (e.g. 2:BASE64), restart, run qingling keys rewrap; then the old version can go. This page never shows a key.",
+    outbox_title: "Dead letters of the webhook outbox",
+    outbox_hint: "Pushes the receiver refused too many times. Once the receiver is fixed, put them back in the queue.",
+    outbox_none: "No dead letters.",
+    outbox_topic: "Topic",
+    outbox_event: "Event id",
+    outbox_attempts: "Attempts",
+    outbox_last_error: "Last error",
+    outbox_retry: "Retry",
+    outbox_retried: "Put back in the queue.",
+    nav_account: "Password",
+    account_title: "Change password",
+    account_forced: "An admin reset your password. Set a new one of your own before anything else.",
+    account_done: "Password changed. Every other session and token has ended.",
+    account_current: "Current password",
+    account_new: "New password",
+    account_new_hint: "10–128 characters.",
+    account_repeat: "New password again",
+    account_submit: "Change password",
 };
 
 #[cfg(test)]

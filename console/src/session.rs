@@ -72,7 +72,12 @@ pub struct SignedInUser {
     pub csrf: String,
     /// The language of the page.
     pub lang: Lang,
+    /// An admin reset the password: every page but 修改密码 and 退出 sends the user there.
+    pub must_change_password: bool,
 }
+
+/// The pages a user whose password an admin reset may still open: the change itself and 退出.
+const WHILE_PASSWORD_PENDING: &[&str] = &[crate::pages::account::PASSWORD_PATH, "/console/logout"];
 
 impl SignedInUser {
     /// Resolves the request's session once per request (later calls reuse it).
@@ -95,12 +100,16 @@ impl SignedInUser {
         else {
             return Err(ConsoleError::SignIn { ended: true, htmx });
         };
+        if s.must_change_password && !WHILE_PASSWORD_PENDING.contains(&req.path()) {
+            return Err(ConsoleError::ChangePassword { htmx });
+        }
         let user = SignedInUser {
             csrf: csrf::token_for(&ctx, &id).map_err(|e| ConsoleError::app(e, lang))?,
             actor: s.actor,
             username: s.username,
             session: id,
             lang,
+            must_change_password: s.must_change_password,
         };
         req.extensions_mut().insert(user.clone());
         Ok(user)

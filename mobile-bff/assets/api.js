@@ -100,6 +100,7 @@ export function sendReport(entry, token, onProgress) {
 export const resolveIntake = (code) => call('POST', '/m/v1/intake', { json: { code } });
 export const criteria = (sector) => call('GET', `/m/v1/criteria?sector=${encodeURIComponent(sector)}`);
 export const login = (username, password) => call('POST', '/m/v1/auth/login', { json: { username, password } });
+export const changePassword = (token, current, next) => call('POST', '/m/v1/auth/password', { token, json: { current_password: current, new_password: next } });
 export const logout = (refresh) => call('POST', '/m/v1/auth/logout', { json: { refresh_token: refresh } });
 export const activate = (code, password) => call('POST', '/m/v1/activate', { json: { activation_code: code, password } });
 export const byReceipt = (code) => call('POST', '/m/v1/receipt', { json: { receipt_code: code } });

@@ -89,10 +89,13 @@ async function route() {
     return route();
   }
   state.screen = frag || 'home';
+  // An admin reset the password: nothing else until the worker has picked their own.
+  if (state.session && state.session.mustChange && state.screen !== 'password') return go('password');
   window.scrollTo(0, 0);
   switch (state.screen) {
     case 'mode': return mount(root, views.mode(app));
     case 'login': return mount(root, views.login(app));
+    case 'password': return state.session ? mount(root, views.changePassword(app)) : go('login');
     case 'activate': return mount(root, views.activate(app));
     case 'report':
       if (!state.mode) return go('mode');
@@ -112,7 +115,8 @@ function withSession(work) {
 
 // ---- session ------------------------------------------------------------------------------------
 function setSession(pair, username) {
-  state.session = pair ? { token: pair.access_token, refresh: pair.refresh_token, username } : null;
+  state.session = pair ? { token: pair.access_token, refresh: pair.refresh_token, username,
+    mustChange: Boolean(pair.password_change_required) } : null;
   writeJson(window.sessionStorage, SESSION, state.session);
   renderHeader();
 }
@@ -139,10 +143,22 @@ async function login(username, password) {
     setSession(await api.login(username, password), username);
   } catch (e) { return views.say(e); }
   const next = state.afterLogin || (state.mode === 'confidential' || !state.mode ? 'confidential' : null);
+  if (state.session.mustChange) { state.afterLogin = next; return go('password'); }
   state.afterLogin = null;
   flush(true);
   if (next === 'confidential') { state.mode = 'confidential'; return go('report'); }
   return go(next || 'home');
+}
+
+/** 修改密码 (after an admin's reset): a fresh pair for this phone, then where the login was going. */
+async function changePassword(current, next) {
+  try {
+    setSession(await api.changePassword(state.session.token, current, next), state.session.username);
+  } catch (e) { return views.say(e); }
+  const after = state.afterLogin;
+  state.afterLogin = null;
+  if (after === 'confidential') { state.mode = 'confidential'; return go('report'); }
+  return go(after || 'home');
 }
 
 async function activate(code, password) {
@@ -495,6 +511,7 @@ const app = {
   state,
   go,
   login,
+  changePassword,
   activate,
   enterCode,
   chooseMode,

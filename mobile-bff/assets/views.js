@@ -71,6 +71,28 @@ export function login(app) {
   h('a', { class: 'big link', href: '#activate' }, t('activate')));
 }
 
+/** 修改密码 after an admin's reset: the temporary password, the new one twice. */
+export function changePassword(app) {
+  const current = h('input', { id: 'current-password', type: 'password', autocomplete: 'current-password', required: true });
+  const pw = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', required: true });
+  const again = h('input', { id: 'new-password-again', type: 'password', autocomplete: 'new-password', required: true });
+  const err = errorBox('password-error');
+  return h('form', { class: 'screen stack', id: 'password-form', onsubmit: async (e) => {
+    e.preventDefault();
+    err.textContent = pw.value !== again.value ? t('activate_mismatch') : '';
+    if (err.textContent) return;
+    const msg = await app.changePassword(current.value, pw.value);
+    if (msg) err.textContent = msg;
+  } },
+  h('h2', {}, t('password_change')),
+  h('p', { class: 'lead', role: 'alert' }, t('password_change_why')),
+  field(t('password_current'), current),
+  field(t('password_new'), pw),
+  field(t('password_again'), again),
+  h('button', { type: 'submit', class: 'big primary', id: 'password-go' }, t('password_change_go')),
+  err);
+}
+
 /** Checks the activation form; '' when it may be sent, else the sentence to show. */
 export function activationProblem(code, pw, again) {
   if (!code.trim()) return problem('validation_failed');

@@ -46,7 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             // in there through the same handlers as `/api/v1/auth/*`.
             .service(qingling_api::http::routes::auth::login)
             .service(qingling_api::http::routes::auth::refresh)
-            .service(qingling_api::http::routes::auth::logout),
+            .service(qingling_api::http::routes::auth::logout)
+            // After an admin's reset the phone asks for a new password before anything else.
+            .service(qingling_api::http::routes::auth::change_password),
     );
     cfg.map(crate::page::configure);
 }

@@ -128,6 +128,16 @@ fn area_view(row: AreaRow) -> AreaView {
     }
 }
 
+/// The gate of the platform admin's own pages and routes (enterprises, users, the catalog,
+/// the outbox, keys): anyone else is refused (403).
+pub fn require_admin(actor: &Actor) -> AppResult<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
 /// Loads an enterprise the actor may access at least at `needed`; otherwise 404 (if invisible)
 /// or 403 (visible but not manageable).
 pub fn enterprise_for(

@@ -357,6 +357,24 @@ pub async fn change_password(
     req: ChangePasswordRequest,
     client: Option<IpAddr>,
 ) -> AppResult<TokenPair> {
+    let ctx2 = ctx.clone();
+    change_password_then(ctx, actor, req, client, move |conn, user| {
+        issue_pair(&ctx2, conn, user, &uuid::Uuid::new_v4().to_string())
+    })
+    .await
+}
+
+/// The password change itself, for the API (a fresh token pair) and the console (a fresh
+/// session): checks the current password, stores the new one, ends every token and session of
+/// the user, and then runs `then` in the same transaction with the updated user, so the
+/// caller's one new credential is the only one left.
+pub async fn change_password_then<T: Send + 'static>(
+    ctx: &AppContext,
+    actor: &Actor,
+    req: ChangePasswordRequest,
+    client: Option<IpAddr>,
+    then: impl FnOnce(&mut DbConn, &UserRow) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
     let new = crate::domain::inputs::NewPassword::parse(&req.new_password)
         .map_err(|e| rename_field(e, "new_password"))?;
     let id = actor.user_id.clone();
@@ -374,7 +392,6 @@ pub async fn change_password(
             passwords::hash(new.expose())
         })
         .await?;
-    let ctx2 = ctx.clone();
     let actor = actor.clone();
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
@@ -394,7 +411,7 @@ pub async fn change_password(
                 serde_json::json!({}),
             )?;
             let user = users::find(conn, &user.id)?.ok_or_else(AppError::not_found)?;
-            issue_pair(&ctx2, conn, &user, &uuid::Uuid::new_v4().to_string())
+            then(conn, &user)
         })
     })
     .await

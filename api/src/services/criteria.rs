@@ -79,6 +79,17 @@ pub async fn list_criteria(
     catalog(ctx, q.sector, ent).await
 }
 
+/// The catalog as an admin looks after it (admins only): the shared items, plus those of
+/// `enterprise_id` when one is chosen, so an item just added shows among its enterprise's.
+pub async fn admin_catalog(
+    ctx: &AppContext,
+    actor: &Actor,
+    enterprise_id: Option<String>,
+) -> AppResult<Vec<CriterionView>> {
+    admin::require_admin(actor)?;
+    catalog(ctx, None, enterprise_id).await
+}
+
 /// The shared catalog of a sector, for the phone page's report form before anyone logs in
 /// (`GET /m/v1/criteria`): it is the published standard, nothing of any enterprise's.
 pub async fn public_catalog(ctx: &AppContext, q: CriteriaQuery) -> AppResult<Vec<CriterionView>> {

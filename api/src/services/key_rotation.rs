@@ -37,6 +37,37 @@ impl Rewrapped {
     }
 }
 
+/// What the admin's key status page shows: the master-key versions this instance holds, the
+/// one new data is sealed under, and the version the blind index and receipt hashes are keyed
+/// with (pinned at first start; it may be retired from sealing). Never a key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyStatus {
+    /// Every loaded version, ascending.
+    pub versions: Vec<u32>,
+    /// The version that seals (the newest loaded).
+    pub sealing: u32,
+    /// The pinned version of the blind index and receipt hash keys.
+    pub index_version: u32,
+    /// Whether that version is held only for the index (removed from the key source after a
+    /// rotation, kept sealed in the database).
+    pub index_retired: bool,
+    /// Where the keys come from (the variable or the file's path), for the operator.
+    pub source: String,
+}
+
+/// The key status (admins only).
+pub fn key_status(ctx: &AppContext, actor: &crate::domain::Actor) -> AppResult<KeyStatus> {
+    crate::services::admin::require_admin(actor)?;
+    let keys = &ctx.keys;
+    Ok(KeyStatus {
+        versions: keys.versions(),
+        sealing: keys.current_version(),
+        index_version: keys.index_key_version(),
+        index_retired: keys.index_key_is_retired(),
+        source: crate::keys::key_source(&ctx.settings),
+    })
+}
+
 fn sealed_needs(keys: &KeyRing, bytes: &[u8]) -> Option<Sealed> {
     Sealed::from_bytes(bytes)
         .ok()

@@ -72,6 +72,8 @@ pub struct SignedIn {
     pub actor: Actor,
     /// Their login name (shown in the console's header).
     pub username: String,
+    /// An admin reset their password: the console asks for a new one before anything else.
+    pub must_change_password: bool,
 }
 
 /// The keyed hash under which a session id is stored.
@@ -105,38 +107,71 @@ pub async fn sign_in(
     let signed_in = SignedIn {
         actor: actor.clone(),
         username: user.username,
+        must_change_password: user.must_change_password,
     };
     ctx.db(move |conn| {
         write_tx(conn, |conn| {
-            let now = time::now();
-            sessions::delete_stale_of_user(
-                conn,
-                &actor.user_id,
-                now,
-                now - duration(settings.idle_timeout),
-            )?;
-            sessions::insert(
-                conn,
-                &SessionRow {
-                    id_hash: hash,
-                    user_id: actor.user_id.clone(),
-                    created_at: now,
-                    last_seen_at: now,
-                    expires_at: now + duration(settings.session_lifetime),
-                },
-            )?;
-            audit::record(
-                conn,
-                Some(&actor),
-                "console.sign_in",
-                "user",
-                Some(&actor.user_id),
-                serde_json::json!({}),
-            )
+            open(conn, &settings, &actor, hash, "console.sign_in")
         })
     })
     .await?;
     Ok((id, signed_in))
+}
+
+/// Stores a new session for `actor` (and clears their stale ones), with its audit event.
+fn open(
+    conn: &mut DbConn,
+    settings: &crate::config::ConsoleSettings,
+    actor: &Actor,
+    hash: String,
+    event: &str,
+) -> AppResult<()> {
+    let now = time::now();
+    sessions::delete_stale_of_user(
+        conn,
+        &actor.user_id,
+        now,
+        now - duration(settings.idle_timeout),
+    )?;
+    sessions::insert(
+        conn,
+        &SessionRow {
+            id_hash: hash,
+            user_id: actor.user_id.clone(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + duration(settings.session_lifetime),
+        },
+    )?;
+    audit::record(
+        conn,
+        Some(actor),
+        event,
+        "user",
+        Some(&actor.user_id),
+        serde_json::json!({}),
+    )
+}
+
+/// The console's 修改密码: the same change as `POST /api/v1/auth/password` (current password
+/// required, login limits, every other session and token of the user ended), answered with a
+/// fresh session for this browser, opened in the same transaction, so the person who changed it
+/// stays signed in here and nowhere else.
+pub async fn change_password(
+    ctx: &AppContext,
+    actor: &Actor,
+    req: auth::ChangePasswordRequest,
+    client: Option<IpAddr>,
+) -> AppResult<SessionId> {
+    let id = SessionId::generate();
+    let hash = id_hash(ctx, &id)?;
+    let settings = ctx.settings.console.clone();
+    auth::change_password_then(ctx, actor, req, client, move |conn, user| {
+        let actor = auth::actor_of(user)?;
+        open(conn, &settings, &actor, hash, "console.sign_in")
+    })
+    .await?;
+    Ok(id)
 }
 
 /// The session's user when the session is still good: not signed out or revoked, used within
@@ -161,6 +196,7 @@ pub async fn resume(ctx: &AppContext, id: &SessionId) -> AppResult<Option<Signed
         }
         Ok(Some(SignedIn {
             actor: auth::actor_of(&user)?,
+            must_change_password: user.must_change_password,
             username: user.username,
         }))
     })

@@ -11,15 +11,22 @@
 //! Adding a page is a new module here, its template(s) in `templates/`, its words in
 //! `messages.rs`, and one line each in [`NAV`] and [`configure`].
 
+pub mod account;
+pub mod admin_catalog;
+pub mod admin_enterprises;
+pub mod admin_system;
+pub mod admin_users;
 pub mod disclosures;
 pub mod exports;
 pub mod home;
 pub mod inbox;
 pub mod ledger;
 pub mod overview;
+pub mod posters;
 pub mod rewards;
 pub mod sign_in;
 pub mod sweeps;
+pub mod workers;
 
 use actix_web::web;
 use qingling_api::domain::Role;
@@ -49,6 +56,11 @@ pub const NAV: &[&[NavEntry]] = &[
     rewards::NAV,
     exports::NAV,
     disclosures::NAV,
+    admin_enterprises::NAV,
+    admin_users::NAV,
+    admin_catalog::NAV,
+    admin_system::NAV,
+    account::NAV,
 ];
 
 /// The entries `role` sees, in order.
@@ -69,6 +81,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     overview::configure(cfg);
     rewards::configure(cfg);
     sweeps::configure(cfg);
+    posters::configure(cfg);
+    admin_enterprises::configure(cfg);
+    admin_users::configure(cfg);
+    admin_catalog::configure(cfg);
+    admin_system::configure(cfg);
+    account::configure(cfg);
+    workers::configure(cfg);
 }
 
 #[cfg(test)]
@@ -86,12 +105,28 @@ mod tests {
                 "/console/hazards",
                 "/console/sweeps",
                 "/console/rewards",
-                "/console/exports"
+                "/console/exports",
+                "/console/site",
+                "/console/account/password"
             ]
         );
         assert_eq!(nav_for(Role::Principal).count(), paths.len());
         assert_eq!(nav_for(Role::Worker).count(), 0);
         let custodian: Vec<_> = nav_for(Role::Custodian).map(|e| e.path).collect();
-        assert_eq!(custodian, ["/console/disclosures"]);
+        assert_eq!(
+            custodian,
+            ["/console/disclosures", "/console/account/password"]
+        );
+        let admin: Vec<_> = nav_for(Role::Admin).map(|e| e.path).collect();
+        assert_eq!(
+            admin,
+            [
+                "/console/admin/enterprises",
+                "/console/admin/users",
+                "/console/admin/criteria",
+                "/console/admin/system",
+                "/console/account/password"
+            ]
+        );
     }
 }
