@@ -96,7 +96,7 @@ export function changePassword(app) {
 /** Checks the activation form; '' when it may be sent, else the sentence to show. */
 export function activationProblem(code, pw, again) {
   if (!code.trim()) return problem('validation_failed');
-  if (pw.length < 8) return t('activate_short');
+  if ([...pw].length < 10) return t('activate_short');
   if (pw !== again) return t('activate_mismatch');
   return '';
 }
