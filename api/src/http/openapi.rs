@@ -41,7 +41,7 @@ impl Modify for BearerAuth {
 /// letters, digits or `-`; whether the code exists in the catalog is the database's answer.
 #[derive(Debug, utoipa::ToSchema)]
 #[schema(pattern = r"^[A-Za-z0-9-]{1,32}$", example = "MEM10-4-2")]
-pub struct CriterionCode(String);
+pub struct CriterionCode(pub String);
 
 /// One notification e-mail address, as `domain::notification::is_email` checks it: a local
 /// part of the listed characters without leading, trailing or double dots, and a domain of two
@@ -53,4 +53,4 @@ pub struct CriterionCode(String);
     pattern = r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
     example = "safety@example.com"
 )]
-pub struct NotificationEmail(String);
+pub struct NotificationEmail(pub String);
