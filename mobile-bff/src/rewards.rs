@@ -17,7 +17,11 @@ pub struct RewardClaim {
     pub receipt_code: String,
     /// Payout details, e.g. a mobile-payment account (sealed at once; opened once, by a payer
     /// who is not the reward's approver, when marking the reward paid).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub payout: String,
 }
 

@@ -8,6 +8,7 @@
 pub mod escalation;
 pub mod ledger;
 pub mod notify;
+pub mod openapi;
 pub mod photos;
 pub mod reports;
 pub mod rewards;

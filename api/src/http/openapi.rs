@@ -35,3 +35,22 @@ impl Modify for BearerAuth {
         );
     }
 }
+
+/// One item of a `criterion_codes` list, as the schema states it (the lists themselves stay
+/// `Vec<String>`; their fields point here with `value_type`). The submission's rule: 1–32
+/// letters, digits or `-`; whether the code exists in the catalog is the database's answer.
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(pattern = r"^[A-Za-z0-9-]{1,32}$", example = "MEM10-4-2")]
+pub struct CriterionCode(pub String);
+
+/// One notification e-mail address, as `domain::notification::is_email` checks it: a local
+/// part of the listed characters without leading, trailing or double dots, and a domain of two
+/// or more labels of letters, digits and inner `-`. (Lengths: 64 for the local part, 63 a label,
+/// 254 in all.)
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(
+    format = Email,
+    pattern = r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+    example = "safety@example.com"
+)]
+pub struct NotificationEmail(pub String);

@@ -20,6 +20,7 @@ use crate::store::{DbConn, time, write_tx};
 pub struct ResetPasswordRequest {
     /// A temporary password (10–128 characters) to hand to the user, who must replace it at
     /// their next login.
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }
 

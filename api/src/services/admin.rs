@@ -28,12 +28,28 @@ fn random_code(len: usize) -> String {
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseRequest {
     /// Registered name.
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// Unified social credit code (18 characters, check character verified).
+    #[schema(
+        min_length = 18,
+        max_length = 18,
+        pattern = r"^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$",
+        example = "91350100M000100Y43"
+    )]
     pub credit_code: String,
     /// `steel` or `nonferrous`.
     pub sector: Sector,
     /// Jurisdiction path, e.g. `jiangbei/chengguan`.
+    #[schema(
+        max_length = 128,
+        pattern = r"^[A-Za-z0-9_\u4e00-\u9fff-]+(/[A-Za-z0-9_\u4e00-\u9fff-]+)*$",
+        example = "jiangbei/chengguan"
+    )]
     pub jurisdiction: String,
 }
 
@@ -80,9 +96,15 @@ pub struct PageQuery {
 #[serde(deny_unknown_fields)]
 pub struct CreateAreaRequest {
     /// Name, unique within the enterprise (e.g. 炼钢车间).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// Optional description.
     #[serde(default)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub description: Option<String>,
 }
 

@@ -29,6 +29,11 @@ const APPEALABLE: [&str; 4] = ["rejected", "duplicate", "submitted", "accepted"]
 #[serde(deny_unknown_fields)]
 pub struct AppealRequest {
     /// Why the bureau should look at it.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reason: String,
 }
 
@@ -39,6 +44,11 @@ pub struct ReceiptAppealRequest {
     /// The receipt code shown at submission.
     pub receipt_code: String,
     /// Why the bureau should look at it.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reason: String,
 }
 

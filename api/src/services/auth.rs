@@ -339,6 +339,7 @@ pub struct ChangePasswordRequest {
     /// The password in use now (after an admin's reset: the one the admin set).
     pub current_password: String,
     /// The new password (10–128 characters).
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 

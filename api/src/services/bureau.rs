@@ -197,8 +197,14 @@ pub struct HazardSubject {
 #[serde(deny_unknown_fields)]
 pub struct SuperviseRequest {
     /// The enterprise's deadline (RFC 3339, in the future).
+    #[schema(format = DateTime)]
     pub deadline: String,
     /// What the enterprise must do.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub instructions: String,
 }
 
@@ -207,6 +213,11 @@ pub struct SuperviseRequest {
 #[serde(deny_unknown_fields)]
 pub struct DismissRequest {
     /// Why it is not the bureau's matter.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reason: String,
 }
 
@@ -235,6 +246,11 @@ impl MessageRecipient {
 #[serde(deny_unknown_fields)]
 pub struct MessageRequest {
     /// Text.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub body: String,
     /// `enterprise` (default) or `reporter` (only for a report's escalation).
     #[serde(default)]

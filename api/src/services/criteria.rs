@@ -42,16 +42,38 @@ pub struct CriterionView {
 #[serde(deny_unknown_fields)]
 pub struct CreateCriterionRequest {
     /// Code: upper-case letters, digits and `-`, not starting `MEM10-` (reserved).
+    #[schema(
+        min_length = 3,
+        max_length = 32,
+        pattern = r"^(?!MEM10-)[A-Z][A-Z0-9-]{2,31}$",
+        example = "JBGT-01"
+    )]
     pub code: String,
     /// The enterprise it applies to.
     pub enterprise_id: String,
     /// `steel`, `nonferrous` or `all`.
+    #[schema(pattern = r"^(steel|nonferrous|all)$", example = "steel")]
     pub sector: String,
     /// Where it comes from.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub article: String,
     /// Chinese summary.
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub summary_zh: String,
     /// English summary.
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub summary_en: String,
 }
 

@@ -31,6 +31,11 @@ pub use crate::services::identity::seal as seal_identity;
 #[serde(deny_unknown_fields)]
 pub struct CreateDisclosureRequest {
     /// Why the identity is needed (required, 5–1000 characters; the reporter sees it).
+    #[schema(
+        min_length = 5,
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reason: String,
 }
 

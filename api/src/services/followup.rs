@@ -44,6 +44,11 @@ pub struct ReceiptMessage {
     /// The receipt code.
     pub receipt_code: String,
     /// The message (1–2000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub body: String,
 }
 
@@ -58,6 +63,11 @@ impl std::fmt::Debug for ReceiptMessage {
 #[serde(deny_unknown_fields)]
 pub struct MessageBody {
     /// The message (1–2000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub body: String,
 }
 

@@ -206,14 +206,25 @@ pub struct HazardDetail {
 #[serde(deny_unknown_fields)]
 pub struct CreateHazardRequest {
     /// One line.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
     /// What is wrong.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub description: String,
     /// Area of the site.
     pub area_id: Option<String>,
     /// Level (major whenever a criterion is given).
     pub level: Option<Level>,
     /// Major-hazard criteria it meets.
+    #[schema(max_items = 20, inline, value_type = Option<Vec<crate::http::openapi::CriterionCode>>)]
     pub criterion_codes: Option<Vec<String>>,
     /// The sweep it was found in.
     pub sweep_id: Option<String>,
@@ -224,12 +235,24 @@ pub struct CreateHazardRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateSweepRequest {
     /// `2026Q4`.
+    #[schema(pattern = r"^2[0-9]{3}Q[1-4]$", example = "2026Q4")]
     pub quarter: String,
     /// Who led it (the principal or a safety manager).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub leader: String,
     /// What it covered.
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub scope: String,
     /// When (`YYYY-MM-DD`, within the quarter).
+    #[schema(format = Date)]
     pub date: String,
 }
 

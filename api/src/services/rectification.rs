@@ -33,16 +33,29 @@ use qingling_crypto::KeyRing;
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// 整改措施.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub measures: String,
     /// 责任人 (a name).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub responsible_person: String,
     /// The responsible person's account, if they have one (a user of this enterprise).
     pub responsible_user_id: Option<String>,
     /// 整改资金 in fen (integer ≥ 0).
+    #[schema(minimum = 0)]
     pub funds_fen: Option<i64>,
     /// 整改期限 (`YYYY-MM-DD`).
+    #[schema(format = Date)]
     pub deadline: Option<String>,
     /// 应急预案.
+    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub contingency_plan: Option<String>,
 }
 
@@ -52,6 +65,11 @@ pub struct PlanRequest {
 #[serde(deny_unknown_fields)]
 pub struct EvidenceRequest {
     /// What was done. Photos attach to the evidence's id (`photos.owner_type = 'evidence'`).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub note: String,
 }
 
@@ -62,6 +80,7 @@ pub struct VerifyRequest {
     /// Whether the rectification holds.
     pub passed: bool,
     /// Note; required (the reason) when it failed.
+    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub note: Option<String>,
 }
 

@@ -167,7 +167,11 @@ pub struct AdjustRequest {
     #[schema(minimum = 1, maximum = 100_000_000)]
     pub amount_fen: i64,
     /// Why (required).
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reason: String,
 }
 
@@ -176,7 +180,11 @@ pub struct AdjustRequest {
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     /// Why (required; the reporter sees it).
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reason: String,
 }
 
@@ -185,7 +193,11 @@ pub struct RejectRequest {
 #[serde(deny_unknown_fields)]
 pub struct PaidRequest {
     /// Payout reference (payroll slip, transfer number).
-    #[schema(min_length = 1, max_length = 128, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub reference: String,
 }
 

@@ -43,9 +43,15 @@ impl Level {
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
     /// One line (1–100 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
     /// What was seen (up to 2000 characters).
     #[serde(default)]
+    #[schema(max_length = 2000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub description: String,
     /// The area, if known (an area's QR code fills it in).
     #[serde(default)]
@@ -55,6 +61,7 @@ pub struct ReportInput {
     pub suspected_level: Option<Level>,
     /// Major-hazard criteria the reporter thinks apply (e.g. `MEM10-4-2`).
     #[serde(default)]
+    #[schema(max_items = 20, inline, value_type = Option<Vec<crate::http::openapi::CriterionCode>>)]
     pub criterion_codes: Option<Vec<String>>,
     /// Anonymous reports only: the enterprise's intake code or an area's QR token.
     #[serde(default)]

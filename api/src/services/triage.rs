@@ -44,10 +44,12 @@ pub struct TriageRequest {
     /// Level for an accepted report (major whenever a criterion is given).
     pub level: Option<Level>,
     /// Major-hazard criteria the hazard meets.
+    #[schema(max_items = 20, inline, value_type = Option<Vec<crate::http::openapi::CriterionCode>>)]
     pub criterion_codes: Option<Vec<String>>,
     /// Hazard id the report duplicates.
     pub duplicate_of: Option<String>,
     /// Reason (required to reject); shown to the reporter.
+    #[schema(max_length = 1000, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub reason: Option<String>,
 }
 

@@ -18,8 +18,15 @@ use crate::store::{enterprises, time, write_tx};
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Login name (3–64 of letters, digits, `.`, `_`, `-`).
+    #[schema(
+        min_length = 3,
+        max_length = 64,
+        pattern = r"^[A-Za-z0-9._-]{3,64}$",
+        example = "steel.worker"
+    )]
     pub username: String,
     /// Password (10–128 characters).
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
     /// Role.
     pub role: Role,
@@ -28,14 +35,26 @@ pub struct CreateUserRequest {
     pub enterprise_id: Option<String>,
     /// Required for bureau_officer.
     #[serde(default)]
+    #[schema(
+        max_length = 128,
+        pattern = r"^[A-Za-z0-9_\u4e00-\u9fff-]+(/[A-Za-z0-9_\u4e00-\u9fff-]+)*$",
+        example = "jiangbei/chengguan"
+    )]
     pub jurisdiction: Option<String>,
     /// Name shown to colleagues.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub display_name: String,
     /// Phone (sealed at rest).
     #[serde(default)]
+    #[schema(pattern = r"^\+?[0-9]{5,20}$", example = "13800001234")]
     pub phone: Option<String>,
     /// Employee number (sealed at rest).
     #[serde(default)]
+    #[schema(max_length = 32, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub employee_no: Option<String>,
 }
 

@@ -639,6 +639,7 @@ pub struct ActivateRequest {
     /// The code on the worker's slip (case, spaces and dashes do not matter).
     pub activation_code: String,
     /// The password the worker chooses (10–128 characters).
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }
 

@@ -73,12 +73,24 @@ impl Owner {
 #[serde(deny_unknown_fields)]
 pub struct ChannelsRequest {
     /// WeCom (企业微信) group robot URL, `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`.
+    #[schema(
+        max_length = 2000,
+        pattern = r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(/[!-~]*)?$",
+        example = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY"
+    )]
     pub wecom_webhook: Option<String>,
     /// DingTalk (钉钉) group robot URL, `https://oapi.dingtalk.com/robot/send?access_token=…`.
+    #[schema(
+        max_length = 2000,
+        pattern = r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(/[!-~]*)?$",
+        example = "https://oapi.dingtalk.com/robot/send?access_token=TOKEN"
+    )]
     pub dingtalk_webhook: Option<String>,
     /// The DingTalk robot's 加签 secret (`SEC…`); required with `dingtalk_webhook`.
+    #[schema(max_length = 200, pattern = r"^[!-~]*$", example = "SECxxxxxxxx")]
     pub dingtalk_secret: Option<String>,
     /// E-mail addresses (at most 10).
+    #[schema(max_items = 10, inline, value_type = Option<Vec<crate::http::openapi::NotificationEmail>>)]
     pub emails: Option<Vec<String>>,
 }
 
