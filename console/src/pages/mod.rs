@@ -11,6 +11,9 @@
 //! Adding a page is a new module here, its template(s) in `templates/`, its words in
 //! `messages.rs`, and one line each in [`NAV`] and [`configure`].
 
+pub mod bureau_appeals;
+pub mod bureau_board;
+pub mod bureau_escalations;
 pub mod disclosures;
 pub mod exports;
 pub mod home;
@@ -49,6 +52,9 @@ pub const NAV: &[&[NavEntry]] = &[
     rewards::NAV,
     exports::NAV,
     disclosures::NAV,
+    bureau_board::NAV,
+    bureau_escalations::NAV,
+    bureau_appeals::NAV,
 ];
 
 /// The entries `role` sees, in order.
@@ -69,6 +75,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     overview::configure(cfg);
     rewards::configure(cfg);
     sweeps::configure(cfg);
+    bureau_board::configure(cfg);
+    bureau_escalations::configure(cfg);
+    bureau_appeals::configure(cfg);
 }
 
 #[cfg(test)]
@@ -93,5 +102,14 @@ mod tests {
         assert_eq!(nav_for(Role::Worker).count(), 0);
         let custodian: Vec<_> = nav_for(Role::Custodian).map(|e| e.path).collect();
         assert_eq!(custodian, ["/console/disclosures"]);
+        let officer: Vec<_> = nav_for(Role::BureauOfficer).map(|e| e.path).collect();
+        assert_eq!(
+            officer,
+            [
+                "/console/bureau",
+                "/console/bureau/escalations",
+                "/console/bureau/appeals"
+            ]
+        );
     }
 }
