@@ -950,6 +950,191 @@ pub struct Messages {
     pub account_repeat: &'static str,
     /// Button.
     pub account_submit: &'static str,
+    // --- bureau officer pages (pages/bureau_*.rs) ----------------------------------------
+    /// Title of the 清零看板.
+    pub board_title: &'static str,
+    /// The big number.
+    pub board_open_major: &'static str,
+    /// After “n/total”.
+    pub board_cleared_of: &'static str,
+    /// Tile.
+    pub board_overdue_major: &'static str,
+    /// Tile.
+    pub board_open_escalations: &'static str,
+    /// Caption of the table.
+    pub board_enterprises: &'static str,
+    /// Column.
+    pub board_enterprise: &'static str,
+    /// Column.
+    pub board_col_open: &'static str,
+    /// Column.
+    pub board_col_overdue: &'static str,
+    /// Column.
+    pub board_col_closed: &'static str,
+    /// Column.
+    pub board_col_escalations: &'static str,
+    /// Column.
+    pub board_col_days: &'static str,
+    /// Column.
+    pub board_col_zero: &'static str,
+    /// A row at zero.
+    pub board_cleared: &'static str,
+    /// A row not at zero: before the number.
+    pub board_still_open: &'static str,
+    /// Under the table.
+    pub board_sort_hint: &'static str,
+    /// Button.
+    pub board_download: &'static str,
+    /// Heading of the chart.
+    pub board_chart: &'static str,
+    /// Caption of the chart's table.
+    pub board_chart_table: &'static str,
+    /// Chart key.
+    pub chart_opened: &'static str,
+    /// Chart key.
+    pub chart_done: &'static str,
+    /// No enterprise.
+    pub board_empty: &'static str,
+    /// Totals row.
+    pub board_total: &'static str,
+    /// After a number of days.
+    pub board_day_unit: &'static str,
+    /// Before the time of the numbers.
+    pub board_as_of: &'static str,
+    /// Heading.
+    pub ent_open_list: &'static str,
+    /// Filter link.
+    pub ent_only_overdue: &'static str,
+    /// Filter link.
+    pub ent_show_all: &'static str,
+    /// Empty list.
+    pub ent_none: &'static str,
+    /// Link.
+    pub ent_escalations: &'static str,
+    /// When the list is cut.
+    pub ent_list_cut: &'static str,
+    /// Title of the list.
+    pub esc_title: &'static str,
+    /// Filter choice.
+    pub esc_active: &'static str,
+    /// Status.
+    pub esc_open: &'static str,
+    /// Status.
+    pub esc_acknowledged: &'static str,
+    /// Status.
+    pub esc_supervising: &'static str,
+    /// Status.
+    pub esc_closed: &'static str,
+    /// Status.
+    pub esc_dismissed: &'static str,
+    /// Column.
+    pub esc_subject: &'static str,
+    /// Column.
+    pub esc_triggers: &'static str,
+    /// Column.
+    pub esc_opened_at: &'static str,
+    /// Column.
+    pub esc_deadline: &'static str,
+    /// Filter.
+    pub esc_only_overdue: &'static str,
+    /// Badge.
+    pub esc_past_deadline: &'static str,
+    /// Button.
+    pub esc_download: &'static str,
+    /// Empty list.
+    pub esc_empty: &'static str,
+    /// Subject type.
+    pub subject_report: &'static str,
+    /// Subject type.
+    pub subject_hazard: &'static str,
+    /// Trigger.
+    pub trig_major_report_untriaged: &'static str,
+    /// Trigger.
+    pub trig_report_untriaged: &'static str,
+    /// Trigger.
+    pub trig_appeal: &'static str,
+    /// Trigger.
+    pub trig_plan_missing: &'static str,
+    /// Trigger.
+    pub trig_plan_overdue: &'static str,
+    /// Trigger.
+    pub trig_bureau_deadline_passed: &'static str,
+    /// Trigger.
+    pub trig_other: &'static str,
+    /// Fact and field.
+    pub esc_instructions: &'static str,
+    /// Fact.
+    pub esc_dismiss_reason: &'static str,
+    /// Fact.
+    pub esc_done_at: &'static str,
+    /// Heading.
+    pub esc_subject_report: &'static str,
+    /// Heading.
+    pub esc_subject_hazard: &'static str,
+    /// Fact.
+    pub esc_report_status: &'static str,
+    /// Heading.
+    pub esc_subject_timeline: &'static str,
+    /// Heading.
+    pub esc_events: &'static str,
+    /// Heading.
+    pub esc_actions: &'static str,
+    /// Hint.
+    pub esc_ack_hint: &'static str,
+    /// Field.
+    pub esc_deadline_date: &'static str,
+    /// Hint.
+    pub esc_supervise_hint: &'static str,
+    /// Hint.
+    pub esc_close_hint: &'static str,
+    /// Hint.
+    pub esc_dismiss_hint: &'static str,
+    /// Field.
+    pub esc_message: &'static str,
+    /// Notice.
+    pub esc_finished: &'static str,
+    /// Link.
+    pub esc_appeal_link: &'static str,
+    /// Before evidence time.
+    pub esc_evidence_at: &'static str,
+    /// Event.
+    pub ev_esc_opened: &'static str,
+    /// Event.
+    pub ev_esc_trigger: &'static str,
+    /// Event.
+    pub ev_esc_acknowledged: &'static str,
+    /// Event.
+    pub ev_esc_supervising: &'static str,
+    /// Event.
+    pub ev_esc_closed: &'static str,
+    /// Event.
+    pub ev_esc_dismissed: &'static str,
+    /// Event.
+    pub ev_esc_message: &'static str,
+    /// Event.
+    pub ev_esc_to_reporter: &'static str,
+    /// Event.
+    pub ev_esc_reporter_message: &'static str,
+    /// Title.
+    pub appeals_title: &'static str,
+    /// Empty list.
+    pub appeals_empty: &'static str,
+    /// Title of one appeal.
+    pub appeal_title: &'static str,
+    /// Under the heading.
+    pub appeal_identity_note: &'static str,
+    /// Heading.
+    pub appeal_conversation: &'static str,
+    /// Label of the appeal's text.
+    pub appeal_reason: &'static str,
+    /// Field.
+    pub appeal_reply: &'static str,
+    /// Hint.
+    pub appeal_reply_hint: &'static str,
+    /// Link.
+    pub appeal_escalation_link: &'static str,
+    /// Column.
+    pub appeal_last: &'static str,
 }
 
 /// 简体中文.
@@ -1366,6 +1551,98 @@ pub static ZH: Messages = Messages {
     account_new_hint: "10–128 个字符。",
     account_repeat: "再次输入新密码",
     account_submit: "修改密码",
+    board_title: "清零看板",
+    board_open_major: "辖区未销号重大隐患",
+    board_cleared_of: "家企业动态清零",
+    board_overdue_major: "逾期重大隐患",
+    board_open_escalations: "未办结督办事项",
+    board_enterprises: "辖区企业",
+    board_enterprise: "企业",
+    board_col_open: "未销号重大隐患",
+    board_col_overdue: "逾期重大隐患",
+    board_col_closed: "已销号重大隐患",
+    board_col_escalations: "未办结督办事项",
+    board_col_days: "重大隐患平均销号天数",
+    board_col_zero: "动态清零",
+    board_cleared: "已清零",
+    board_still_open: "未清零",
+    board_sort_hint: "点击列名排序；点击数字查看明细。",
+    board_download: "下载清零看板 XLSX",
+    board_chart: "近 12 个月督办事项开启与办结",
+    board_chart_table: "逐月数据",
+    chart_opened: "开启",
+    chart_done: "办结",
+    board_empty: "辖区内尚无企业。",
+    board_total: "合计",
+    board_day_unit: "天",
+    board_as_of: "统计时间",
+    ent_open_list: "未销号重大隐患清单",
+    ent_only_overdue: "只看逾期",
+    ent_show_all: "显示全部",
+    ent_none: "没有未销号的重大隐患。",
+    ent_escalations: "查看该企业督办事项",
+    ent_list_cut: "仅列出期限最早的 200 项。",
+    esc_title: "督办事项",
+    esc_active: "未办结",
+    esc_open: "待签收",
+    esc_acknowledged: "已签收",
+    esc_supervising: "督办中",
+    esc_closed: "已销号",
+    esc_dismissed: "不予立案",
+    esc_subject: "督办对象",
+    esc_triggers: "触发原因",
+    esc_opened_at: "开启时间",
+    esc_deadline: "督办期限",
+    esc_only_overdue: "只看逾期",
+    esc_past_deadline: "已逾期",
+    esc_download: "下载督办事项 XLSX",
+    esc_empty: "没有符合条件的督办事项。",
+    subject_report: "举报",
+    subject_hazard: "隐患",
+    trig_major_report_untriaged: "重大隐患举报超时未处理",
+    trig_report_untriaged: "举报超时未处理",
+    trig_appeal: "举报人申诉",
+    trig_plan_missing: "重大隐患未按期制定整改方案",
+    trig_plan_overdue: "重大隐患逾期未整改",
+    trig_bureau_deadline_passed: "督办期限已过",
+    trig_other: "其他",
+    esc_instructions: "督办要求",
+    esc_dismiss_reason: "不予立案理由",
+    esc_done_at: "办结时间",
+    esc_subject_report: "举报内容",
+    esc_subject_hazard: "隐患",
+    esc_report_status: "举报处理状态",
+    esc_subject_timeline: "企业处理过程",
+    esc_events: "督办记录",
+    esc_actions: "督办操作",
+    esc_ack_hint: "签收表示监管部门已收到并开始处理。",
+    esc_deadline_date: "整改期限（日期）",
+    esc_supervise_hint: "要求企业在期限内完成整改；期限到期未完成将再次提醒。",
+    esc_close_hint: "企业验收通过后方可销号。",
+    esc_dismiss_hint: "不属于监管部门处理范围时填写理由。",
+    esc_message: "给企业留言",
+    esc_finished: "本事项已办结。",
+    esc_appeal_link: "查看与举报人的对话",
+    esc_evidence_at: "提交于",
+    ev_esc_opened: "开启督办事项",
+    ev_esc_trigger: "新增触发原因",
+    ev_esc_acknowledged: "签收",
+    ev_esc_supervising: "督办",
+    ev_esc_closed: "销号",
+    ev_esc_dismissed: "不予立案",
+    ev_esc_message: "致企业留言",
+    ev_esc_to_reporter: "回复举报人",
+    ev_esc_reporter_message: "举报人留言",
+    appeals_title: "申诉",
+    appeals_empty: "没有申诉。",
+    appeal_title: "申诉与对话",
+    appeal_identity_note: "举报人身份受法律保护，此处只显示其所写的内容。",
+    appeal_conversation: "与举报人的对话",
+    appeal_reason: "申诉理由",
+    appeal_reply: "回复举报人",
+    appeal_reply_hint: "举报人凭回执码或登录后可看到回复。",
+    appeal_escalation_link: "查看督办事项",
+    appeal_last: "最近动态",
 };
 
 /// English.
@@ -1782,6 +2059,98 @@ pub static EN: Messages = Messages {
     account_new_hint: "10–128 characters.",
     account_repeat: "New password again",
     account_submit: "Change password",
+    board_title: "Clearing board",
+    board_open_major: "Open major hazards in the jurisdiction",
+    board_cleared_of: "enterprises cleared to zero",
+    board_overdue_major: "Overdue major hazards",
+    board_open_escalations: "Escalations still open",
+    board_enterprises: "Enterprises of the jurisdiction",
+    board_enterprise: "Enterprise",
+    board_col_open: "Open major",
+    board_col_overdue: "Overdue major",
+    board_col_closed: "Closed major",
+    board_col_escalations: "Open escalations",
+    board_col_days: "Avg. days to close",
+    board_col_zero: "Cleared to zero",
+    board_cleared: "Cleared",
+    board_still_open: "Open",
+    board_sort_hint: "Click a heading to sort; click a number for the list behind it.",
+    board_download: "Download the board (XLSX)",
+    board_chart: "Escalations opened and closed, last 12 months",
+    board_chart_table: "Month by month",
+    chart_opened: "Opened",
+    chart_done: "Closed",
+    board_empty: "No enterprise in the jurisdiction yet.",
+    board_total: "Total",
+    board_day_unit: "d",
+    board_as_of: "As of",
+    ent_open_list: "Open major hazards",
+    ent_only_overdue: "Overdue only",
+    ent_show_all: "Show all",
+    ent_none: "No open major hazard.",
+    ent_escalations: "This enterprise's escalations",
+    ent_list_cut: "Only the 200 with the earliest deadlines are listed.",
+    esc_title: "Escalations",
+    esc_active: "Still open",
+    esc_open: "To acknowledge",
+    esc_acknowledged: "Acknowledged",
+    esc_supervising: "Under supervision",
+    esc_closed: "Closed out",
+    esc_dismissed: "Dismissed",
+    esc_subject: "Subject",
+    esc_triggers: "Triggers",
+    esc_opened_at: "Opened",
+    esc_deadline: "Bureau deadline",
+    esc_only_overdue: "Overdue only",
+    esc_past_deadline: "Past deadline",
+    esc_download: "Download escalations (XLSX)",
+    esc_empty: "No escalation matches.",
+    subject_report: "Report",
+    subject_hazard: "Hazard",
+    trig_major_report_untriaged: "Major report not triaged in time",
+    trig_report_untriaged: "Report not triaged in time",
+    trig_appeal: "Reporter's appeal",
+    trig_plan_missing: "Major hazard without a plan in time",
+    trig_plan_overdue: "Major hazard past its plan's deadline",
+    trig_bureau_deadline_passed: "Bureau deadline passed",
+    trig_other: "Other",
+    esc_instructions: "Instructions",
+    esc_dismiss_reason: "Reason for dismissal",
+    esc_done_at: "Closed at",
+    esc_subject_report: "The report",
+    esc_subject_hazard: "The hazard",
+    esc_report_status: "Report status",
+    esc_subject_timeline: "How the enterprise handled it",
+    esc_events: "Escalation record",
+    esc_actions: "Actions",
+    esc_ack_hint: "Acknowledging tells everyone the bureau has taken it up.",
+    esc_deadline_date: "Deadline (date)",
+    esc_supervise_hint: "The enterprise must rectify by the date; a missed deadline is raised again.",
+    esc_close_hint: "Close out only after the enterprise's verification passed.",
+    esc_dismiss_hint: "When it is not the bureau's matter: give the reason.",
+    esc_message: "Message to the enterprise",
+    esc_finished: "This escalation is finished.",
+    esc_appeal_link: "Conversation with the reporter",
+    esc_evidence_at: "Submitted",
+    ev_esc_opened: "Opened",
+    ev_esc_trigger: "New trigger",
+    ev_esc_acknowledged: "Acknowledged",
+    ev_esc_supervising: "Supervised",
+    ev_esc_closed: "Closed out",
+    ev_esc_dismissed: "Dismissed",
+    ev_esc_message: "Message to the enterprise",
+    ev_esc_to_reporter: "Reply to the reporter",
+    ev_esc_reporter_message: "Reporter's message",
+    appeals_title: "Appeals",
+    appeals_empty: "No appeals.",
+    appeal_title: "Appeal and conversation",
+    appeal_identity_note: "The reporter's identity is protected by law: only what they wrote is shown.",
+    appeal_conversation: "Conversation with the reporter",
+    appeal_reason: "Appeal",
+    appeal_reply: "Reply to the reporter",
+    appeal_reply_hint: "The reporter reads it with the receipt code or signed in.",
+    appeal_escalation_link: "The escalation",
+    appeal_last: "Last activity",
 };
 
 #[cfg(test)]

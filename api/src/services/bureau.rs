@@ -81,6 +81,8 @@ pub struct InboxQuery {
     pub status: Option<EscalationStatus>,
     /// Only this enterprise.
     pub enterprise_id: Option<String>,
+    /// Only active ones whose bureau deadline has passed.
+    pub overdue: Option<bool>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
@@ -352,6 +354,9 @@ pub async fn list(ctx: &AppContext, actor: &Actor, q: InboxQuery) -> AppResult<E
         jurisdiction,
         status: q.status.map(|s| s.as_str().to_owned()),
         enterprise_id: q.enterprise_id,
+        active_only: false,
+        overdue_at: q.overdue.unwrap_or(false).then(time::now),
+        appeals_only: false,
     };
     let p2 = page.clone();
     let rows = ctx

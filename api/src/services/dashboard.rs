@@ -100,12 +100,12 @@ pub struct Dashboard {
 }
 
 /// The first day of the month `back` months before `day`'s month.
-fn month_start(day: NaiveDate, back: u32) -> NaiveDate {
+pub(crate) fn month_start(day: NaiveDate, back: u32) -> NaiveDate {
     let first = day.with_day(1).unwrap_or(day);
     first.checked_sub_months(Months::new(back)).unwrap_or(first)
 }
 
-fn month_key(d: NaiveDate) -> String {
+pub(crate) fn month_key(d: NaiveDate) -> String {
     d.format("%Y-%m").to_string()
 }
 

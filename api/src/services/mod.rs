@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod bureau;
+pub mod bureau_board;
 pub mod criteria;
 pub mod dashboard;
 pub mod disclosures;

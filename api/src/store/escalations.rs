@@ -8,8 +8,8 @@ use super::DbConn;
 use super::enterprises::{below_prefix, substr};
 use super::pagination::{Cursor, PageRequest};
 use super::schema::{
-    escalation_events, escalation_stats, escalation_triggers, escalations, hazards, reports,
-    sweeper_marks,
+    enterprises, escalation_events, escalation_stats, escalation_triggers, escalations, hazards,
+    reports, sweeper_marks,
 };
 
 /// Statuses in which an escalation is open (the partial unique index lists the same).
@@ -273,6 +273,12 @@ pub struct InboxFilter {
     pub status: Option<String>,
     /// Only this enterprise.
     pub enterprise_id: Option<String>,
+    /// Only open, acknowledged or supervising ones.
+    pub active_only: bool,
+    /// Only active ones whose bureau deadline is before this instant or was marked passed.
+    pub overdue_at: Option<NaiveDateTime>,
+    /// Only those a reporter's appeal opened or joined (`escalation_triggers` kind `appeal`).
+    pub appeals_only: bool,
 }
 
 /// One page of the inbox, newest first, through `escalations_inbox`.
@@ -296,6 +302,25 @@ pub fn list(
     }
     if let Some(e) = &f.enterprise_id {
         q = q.filter(escalations::enterprise_id.eq(e.clone()));
+    }
+    if f.active_only || f.overdue_at.is_some() {
+        q = q.filter(escalations::status.eq_any(ACTIVE));
+    }
+    if let Some(now) = f.overdue_at {
+        q = q.filter(
+            escalations::deadline_passed_at
+                .is_not_null()
+                .or(escalations::bureau_deadline.lt(now)),
+        );
+    }
+    if f.appeals_only {
+        q = q.filter(
+            escalations::id.eq_any(
+                escalation_triggers::table
+                    .filter(escalation_triggers::kind.eq("appeal"))
+                    .select(escalation_triggers::escalation_id),
+            ),
+        );
     }
     if let Some(c) = &page.after {
         q = q.filter(
@@ -525,4 +550,66 @@ pub fn overdue_major_hazards_due(
         }
     }
     Ok(due)
+}
+
+/// When each escalation of a jurisdiction (and below) opened and closed, for those opened or
+/// closed at or after `since`: the bureau board's twelve-month chart. Reads the jurisdiction's
+/// slice of `escalations_inbox` from `since` on, plus the few older ones still open or closed
+/// since.
+pub fn opened_and_closed_since(
+    conn: &mut DbConn,
+    jurisdiction: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(NaiveDateTime, Option<NaiveDateTime>)>> {
+    let (below, n) = below_prefix(jurisdiction);
+    escalations::table
+        .filter(
+            escalations::jurisdiction
+                .eq(jurisdiction.to_owned())
+                .or(substr(escalations::jurisdiction, 1, n).eq(below)),
+        )
+        .filter(
+            escalations::opened_at
+                .ge(since)
+                .or(escalations::closed_at.ge(since)),
+        )
+        .select((escalations::opened_at, escalations::closed_at))
+        .load(conn)
+}
+
+/// The titles of the given reports and hazards (an escalation's subject), by id.
+pub fn subject_titles(
+    conn: &mut DbConn,
+    report_ids: &[String],
+    hazard_ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = reports::table
+        .filter(reports::id.eq_any(report_ids))
+        .select((reports::id, reports::title))
+        .load(conn)?;
+    out.extend(
+        hazards::table
+            .filter(hazards::id.eq_any(hazard_ids))
+            .select((hazards::id, hazards::title))
+            .load::<(String, String)>(conn)?,
+    );
+    Ok(out)
+}
+
+/// Whether a reporter's appeal opened or joined the escalation.
+pub fn has_appeal(conn: &mut DbConn, escalation_id: &str) -> QueryResult<bool> {
+    let n: i64 = escalation_triggers::table
+        .filter(escalation_triggers::escalation_id.eq(escalation_id))
+        .filter(escalation_triggers::kind.eq("appeal"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// The names of the given enterprises, by id.
+pub fn enterprise_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    enterprises::table
+        .filter(enterprises::id.eq_any(ids))
+        .select((enterprises::id, enterprises::name))
+        .load(conn)
 }

@@ -94,7 +94,7 @@ async fn page(user: SignedInUser) -> Result<HttpResponse, ConsoleError> {
     )
 }
 
-fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
+pub(crate) fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
     (
         CONTENT_DISPOSITION,
         format!("attachment; filename=\"{name}\""),
@@ -102,7 +102,7 @@ fn attachment(name: &str) -> (actix_web::http::header::HeaderName, String) {
 }
 
 const CSV: &str = "text/csv; charset=utf-8";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The ledger file's name: `台账` is left out so every browser keeps it (ASCII only).
 fn ledger_name(q: &ExportQuery, ext: &str) -> String {

@@ -1,5 +1,5 @@
 //! `/console/`: each role's landing page is its first navigation entry (the 概览 for managers
-//! and principals; the bureau's 清零看板 when it lands); a role without pages is told so.
+//! and principals; the bureau's 清零看板; an admin's enterprises); a role without pages is told so.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;

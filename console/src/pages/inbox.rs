@@ -318,7 +318,7 @@ pub struct PhotoLink {
 }
 
 /// A timeline entry in words.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Step {
     /// When.
     pub at: String,
@@ -391,7 +391,7 @@ fn criterion_summary(m: &'static Messages, c: &CriterionView) -> String {
 }
 
 /// What a report event says, in words: the status it moved to, else its kind.
-fn event_words(m: &'static Messages, kind: &str, to: Option<&str>) -> String {
+pub(crate) fn event_words(m: &'static Messages, kind: &str, to: Option<&str>) -> String {
     match to {
         Some(s) => labels::report_status(m, s).0.to_owned(),
         None => kind.to_owned(),

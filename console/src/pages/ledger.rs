@@ -312,7 +312,7 @@ fn plan_lines(m: &'static Messages, p: &qingling_api::services::hazards::PlanVie
     }
 }
 
-fn hazard_event_words(m: &'static Messages, kind: &str) -> String {
+pub(crate) fn hazard_event_words(m: &'static Messages, kind: &str) -> String {
     match kind {
         "registered" => m.ev_registered,
         "plan" => m.ev_plan,

@@ -16,6 +16,9 @@ pub mod admin_catalog;
 pub mod admin_enterprises;
 pub mod admin_system;
 pub mod admin_users;
+pub mod bureau_appeals;
+pub mod bureau_board;
+pub mod bureau_escalations;
 pub mod disclosures;
 pub mod exports;
 pub mod home;
@@ -56,6 +59,9 @@ pub const NAV: &[&[NavEntry]] = &[
     rewards::NAV,
     exports::NAV,
     disclosures::NAV,
+    bureau_board::NAV,
+    bureau_escalations::NAV,
+    bureau_appeals::NAV,
     admin_enterprises::NAV,
     admin_users::NAV,
     admin_catalog::NAV,
@@ -88,6 +94,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     admin_system::configure(cfg);
     account::configure(cfg);
     workers::configure(cfg);
+    bureau_board::configure(cfg);
+    bureau_escalations::configure(cfg);
+    bureau_appeals::configure(cfg);
 }
 
 #[cfg(test)]
@@ -116,6 +125,16 @@ mod tests {
         assert_eq!(
             custodian,
             ["/console/disclosures", "/console/account/password"]
+        );
+        let officer: Vec<_> = nav_for(Role::BureauOfficer).map(|e| e.path).collect();
+        assert_eq!(
+            officer,
+            [
+                "/console/bureau",
+                "/console/bureau/escalations",
+                "/console/bureau/appeals",
+                "/console/account/password"
+            ]
         );
         let admin: Vec<_> = nav_for(Role::Admin).map(|e| e.path).collect();
         assert_eq!(

@@ -36,35 +36,35 @@ const TOP: i64 = 12;
 
 /// A bar of the chart.
 #[derive(Debug)]
-struct Bar {
-    class: &'static str,
-    x: i64,
-    y: i64,
-    w: i64,
-    h: i64,
+pub(crate) struct Bar {
+    pub(crate) class: &'static str,
+    pub(crate) x: i64,
+    pub(crate) y: i64,
+    pub(crate) w: i64,
+    pub(crate) h: i64,
     /// What a pointer or a screen reader gets: "2026-11 登记 12".
-    title: String,
+    pub(crate) title: String,
 }
 
 /// A label on an axis.
 #[derive(Debug)]
-struct Tick {
-    x: i64,
-    y: i64,
-    text: String,
+pub(crate) struct Tick {
+    pub(crate) x: i64,
+    pub(crate) y: i64,
+    pub(crate) text: String,
 }
 
 /// The chart, ready to draw.
 #[derive(Debug)]
-struct Chart {
-    width: i64,
-    height: i64,
-    base: i64,
-    bars: Vec<Bar>,
-    months: Vec<Tick>,
-    scale: Vec<Tick>,
-    left: i64,
-    right: i64,
+pub(crate) struct Chart {
+    pub(crate) width: i64,
+    pub(crate) height: i64,
+    pub(crate) base: i64,
+    pub(crate) bars: Vec<Bar>,
+    pub(crate) months: Vec<Tick>,
+    pub(crate) scale: Vec<Tick>,
+    pub(crate) left: i64,
+    pub(crate) right: i64,
 }
 
 /// A round top for the axis: 1, 2, 5 × 10ⁿ at or above `max` (at least 4, so a quiet year
@@ -83,13 +83,29 @@ fn axis_top(max: i64) -> i64 {
 }
 
 fn chart(m: &'static Messages, months: &[MonthCounts]) -> Chart {
-    let top = axis_top(
-        months
-            .iter()
-            .map(|c| c.registered.max(c.closed))
-            .max()
-            .unwrap_or(0),
-    );
+    let series: Vec<(String, i64, i64)> = months
+        .iter()
+        .map(|c| (c.month.clone(), c.registered, c.closed))
+        .collect();
+    two_bar_chart(
+        m,
+        &series,
+        [
+            ("bar registered", m.chart_registered),
+            ("bar closed", m.chart_closed),
+        ],
+    )
+}
+
+/// A chart of two bars a month (`(month, first, second)`, oldest first), each bar with its
+/// class and label: 概览's hazards registered and closed, the bureau board's escalations opened
+/// and closed.
+pub(crate) fn two_bar_chart(
+    m: &'static Messages,
+    months: &[(String, i64, i64)],
+    bars_of: [(&'static str, &'static str); 2],
+) -> Chart {
+    let top = axis_top(months.iter().map(|c| c.1.max(c.2)).max().unwrap_or(0));
     let plot_h = HEIGHT - BOTTOM - TOP;
     let base = HEIGHT - BOTTOM;
     let n = i64::try_from(months.len()).unwrap_or(1).max(1);
@@ -101,8 +117,8 @@ fn chart(m: &'static Messages, months: &[MonthCounts]) -> Chart {
     for (i, c) in (0i64..).zip(months) {
         let x0 = LEFT + i * slot + 4;
         for (k, (class, label, v)) in [
-            ("bar registered", m.chart_registered, c.registered),
-            ("bar closed", m.chart_closed, c.closed),
+            (bars_of[0].0, bars_of[0].1, c.1),
+            (bars_of[1].0, bars_of[1].1, c.2),
         ]
         .into_iter()
         .enumerate()
@@ -114,13 +130,13 @@ fn chart(m: &'static Messages, months: &[MonthCounts]) -> Chart {
                 y: base - h,
                 w: bar_w,
                 h,
-                title: format!("{} {label} {v}", c.month),
+                title: format!("{} {label} {v}", c.0),
             });
         }
         ticks.push(Tick {
             x: x0 + bar_w,
             y: base + 18,
-            text: month_label(m, &c.month, i == 0),
+            text: month_label(m, &c.0, i == 0),
         });
     }
     let scale = [0, top / 2, top]
