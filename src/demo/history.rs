@@ -148,7 +148,8 @@ struct Tale {
     criteria: &'static [&'static str],
     scene: Scene,
     photos: u64,
-    /// Days before now it began.
+    /// Days before now it began (spread over that day's working hours; a sweep finding follows
+    /// its sweep instead).
     days_ago: f64,
     acts: &'static [(f64, Act)],
 }
@@ -925,6 +926,18 @@ fn days(d: f64) -> TimeDelta {
     TimeDelta::seconds((d * 86_400.0).round() as i64)
 }
 
+/// When something `days_ago` days before `now` happened: on that Beijing day within working
+/// hours (08:00 plus the fraction of the day spread over ten hours), so reports are not filed
+/// at three in the morning; the last day's few as they are, so they stay in the past.
+fn start_of(days_ago: f64, now: NaiveDateTime) -> NaiveDateTime {
+    if days_ago < 1.0 {
+        return now - days(days_ago);
+    }
+    let day = (now + TimeDelta::hours(8) - days(days_ago)).date();
+    let eight_beijing = day.and_time(chrono::NaiveTime::MIN);
+    eight_beijing + TimeDelta::seconds((days_ago.fract() * 36_000.0).round() as i64)
+}
+
 /// Plays the quarter; `now` is the real time the demo started at. Runs inside the clock's scope.
 pub async fn play(
     ctx: &AppContext,
@@ -937,10 +950,25 @@ pub async fn play(
     let sweep_days = sweeps();
     let mut schedule: Vec<(NaiveDateTime, Step)> = Vec::new();
     for (i, s) in sweep_days.iter().enumerate() {
-        schedule.push((now - days(s.days_ago), Step::Sweep(i)));
+        schedule.push((start_of(s.days_ago, now), Step::Sweep(i)));
     }
+    // A sweep's findings are recorded half an hour apart after the sweep itself.
+    let mut findings = 0;
+    let starts: Vec<NaiveDateTime> = tales
+        .iter()
+        .map(|t| match t.via {
+            Via::Sweep => {
+                findings += 1;
+                let sweep = sweep_days.iter().find(|s| s.firm == t.firm);
+                sweep.map_or(start_of(t.days_ago, now), |s| {
+                    start_of(s.days_ago, now) + TimeDelta::minutes(30 * findings)
+                })
+            }
+            _ => start_of(t.days_ago, now),
+        })
+        .collect();
     for (i, t) in tales.iter().enumerate() {
-        let start = now - days(t.days_ago);
+        let start = starts[i];
         schedule.push((start, Step::Begin(i)));
         for (j, (after, _)) in t.acts.iter().enumerate() {
             schedule.push((start + days(*after), Step::Act(i, j)));
@@ -958,8 +986,8 @@ pub async fn play(
     let d = &ctx.settings.deadlines;
     let delays = [d.triage_major, d.triage, d.plan]
         .map(|x| TimeDelta::from_std(x).unwrap_or(TimeDelta::MAX));
-    for t in &tales {
-        for due in trigger_moments(t, now - days(t.days_ago), delays) {
+    for (t, start) in tales.iter().zip(&starts) {
+        for due in trigger_moments(t, *start, delays) {
             if due + TimeDelta::minutes(1) < now {
                 schedule.push((due + TimeDelta::minutes(1), Step::Sweeper));
             }

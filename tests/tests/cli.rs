@@ -459,17 +459,35 @@ async fn console_sign_in(app: &qingling_tests::TestApp, user: &str, pw: &str) ->
 /// `qingling demo` leaves a quarter of history that every console page can show: checked
 /// through the real API and the console as each role sees it (issue 13, item 6), and the
 /// congress XLSX against the printable page (item 3).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn demo_fills_a_quarter_of_history_that_every_page_can_show() {
-    use serde_json::Value;
-    let app = qingling_tests::spawn_app().await;
-    let dir = app.dir.path().to_owned();
-    let url = app.ctx.settings.database.clone();
+///
+/// The demo runs before the server starts, as the README says: a serving instance's escalation
+/// sweeper works on the real clock and would move its marks past the demo's simulated days.
+#[test]
+fn demo_fills_a_quarter_of_history_that_every_page_can_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, url) = TestDb::create(dir.path());
     let started = std::time::Instant::now();
-    let o = tokio::task::spawn_blocking(move || run(&dir, &url, &["demo"]))
-        .await
-        .unwrap();
+    let o = run(dir.path(), &url, &["demo"]);
     let took = started.elapsed();
+    let audit = run(dir.path(), &url, &["audit", "verify"]);
+    assert_eq!(audit.code, 0, "{}", audit.text);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(check_demo(dir, db, url, o, took));
+}
+
+async fn check_demo(
+    dir: tempfile::TempDir,
+    db: TestDb,
+    url: DatabaseUrl,
+    o: Output,
+    took: std::time::Duration,
+) {
+    use serde_json::Value;
+    let app = qingling_tests::spawn_app_on(dir, db, url, |_| {}).await;
     assert_eq!(o.code, 0, "{}", o.text);
     println!(
         "qingling demo took {took:?}: {}",
@@ -533,7 +551,7 @@ async fn demo_fills_a_quarter_of_history_that_every_page_can_show() {
         }
         // Reports over the last quarter, confidential and anonymous, with photos, some waiting.
         let reports = items(&app.get("/api/v1/reports?limit=200", &m).await);
-        assert!(reports.len() >= 10, "{firm}: {} reports", reports.len());
+        assert!(reports.len() >= 8, "{firm}: {} reports", reports.len());
         let modes: std::collections::HashSet<&str> =
             reports.iter().filter_map(|r| r["mode"].as_str()).collect();
         assert!(
@@ -592,7 +610,7 @@ async fn demo_fills_a_quarter_of_history_that_every_page_can_show() {
         }
         assert!(failed, "{firm}: no failed verification");
         // A disclosure request at each smelter.
-        let c = token(&format!("{firm}.custodian2")).await;
+        let c = token(&format!("{firm}.custodian1")).await;
         assert!(
             !items(&app.get("/api/v1/disclosures", &c).await).is_empty(),
             "{firm}: no disclosure"
@@ -631,7 +649,7 @@ async fn demo_fills_a_quarter_of_history_that_every_page_can_show() {
                 .unwrap()
         }
     };
-    let overview = get("/console/".into()).await;
+    let overview = get("/console/overview".into()).await;
     assert_eq!(overview.status(), 200);
     let exports = get("/console/exports".into()).await.text().await.unwrap();
     assert!(
