@@ -96,7 +96,8 @@ impl AppContext {
     }
 
     /// Runs blocking database work on the blocking pool, never on the async executor's threads,
-    /// carrying the current tracing span (and so the request id) along.
+    /// carrying the current tracing span (and so the request id) and a scoped clock
+    /// (`store::time::Clock`) along.
     pub async fn db<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
@@ -104,10 +105,11 @@ impl AppContext {
     {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
+        let clock = crate::store::time::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
-            f(&mut conn)
+            crate::store::time::carry(clock, || f(&mut conn))
         })
         .await
         .map_err(AppError::internal)?

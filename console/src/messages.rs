@@ -634,6 +634,8 @@ pub struct Messages {
     pub exports_ledger_xlsx: &'static str,
     /// Button.
     pub exports_congress: &'static str,
+    /// Button: the congress report as a spreadsheet.
+    pub exports_congress_xlsx: &'static str,
     /// Heading.
     pub exports_rewards: &'static str,
     /// Button.
@@ -1394,6 +1396,7 @@ pub static ZH: Messages = Messages {
     exports_ledger_csv: "下载隐患台账 CSV",
     exports_ledger_xlsx: "下载隐患台账 XLSX",
     exports_congress: "职代会重大隐患报告",
+    exports_congress_xlsx: "职代会报告 XLSX",
     exports_rewards: "奖励台账",
     exports_rewards_csv: "下载奖励台账 CSV",
     exports_rewards_xlsx: "下载奖励台账 XLSX",
@@ -1902,6 +1905,7 @@ pub static EN: Messages = Messages {
     exports_ledger_csv: "Download ledger CSV",
     exports_ledger_xlsx: "Download ledger XLSX",
     exports_congress: "Report to the workers' congress",
+    exports_congress_xlsx: "Congress report XLSX",
     exports_rewards: "Reward ledger",
     exports_rewards_csv: "Download rewards CSV",
     exports_rewards_xlsx: "Download rewards XLSX",

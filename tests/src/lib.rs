@@ -158,6 +158,17 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary folder");
     let (db, url) = TestDb::create(dir.path());
+    spawn_app_on(dir, db, url, adjust).await
+}
+
+/// Starts the app over a data folder and database the test has already prepared (say, with
+/// `qingling demo` run before any server, as an operator would).
+pub async fn spawn_app_on(
+    dir: tempfile::TempDir,
+    db: TestDb,
+    url: DatabaseUrl,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings::for_data_dir(dir.path(), url);
     settings.bind = "127.0.0.1:0".parse().unwrap();
     settings.http_workers = 2;

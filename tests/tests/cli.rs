@@ -390,3 +390,364 @@ fn the_keyed_audit_chain_catches_a_recomputed_edit_and_an_exported_head_a_cut_ta
     assert_eq!(o.code, 1, "{}", o.text);
     assert!(o.text.contains("exported head"), "{}", o.text);
 }
+
+/// The demo's printed `username role password who` lines, as `username → password`.
+fn demo_passwords(printed: &str) -> HashMap<String, String> {
+    printed
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let (user, role, pw) = (w.next()?, w.next()?, w.next()?);
+            qingling_api::domain::Role::parse(role).map(|_| (user.to_owned(), pw.to_owned()))
+        })
+        .collect()
+}
+
+/// The text of an HTML fragment, tags dropped and white space collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The cells of the congress page's hazard table, row by row.
+fn congress_page_rows(html: &str) -> Vec<Vec<String>> {
+    let Some(table) = html.split("id=\"congress-hazards\"").nth(1) else {
+        return Vec::new();
+    };
+    let body = table
+        .split("<tbody>")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap();
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| text_of(&format!("<td{cell}")))
+                .collect()
+        })
+        .collect()
+}
+
+async fn console_sign_in(app: &qingling_tests::TestApp, user: &str, pw: &str) -> String {
+    let r = app
+        .client
+        .post(format!("{}/console/login", app.base))
+        .header("origin", &app.base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username={user}&password={pw}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "console sign-in of {user}");
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// `qingling demo` leaves a quarter of history that every console page can show: checked
+/// through the real API and the console as each role sees it (issue 13, item 6), and the
+/// congress XLSX against the printable page (item 3).
+///
+/// The demo runs before the server starts, as the README says: a serving instance's escalation
+/// sweeper works on the real clock and would move its marks past the demo's simulated days.
+#[test]
+fn demo_fills_a_quarter_of_history_that_every_page_can_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, url) = TestDb::create(dir.path());
+    let started = std::time::Instant::now();
+    let o = run(dir.path(), &url, &["demo"]);
+    let took = started.elapsed();
+    let audit = run(dir.path(), &url, &["audit", "verify"]);
+    assert_eq!(audit.code, 0, "{}", audit.text);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(check_demo(dir, db, url, o, took));
+}
+
+async fn check_demo(
+    dir: tempfile::TempDir,
+    db: TestDb,
+    url: DatabaseUrl,
+    o: Output,
+    took: std::time::Duration,
+) {
+    use serde_json::Value;
+    let app = qingling_tests::spawn_app_on(dir, db, url, |_| {}).await;
+    assert_eq!(o.code, 0, "{}", o.text);
+    println!(
+        "qingling demo took {took:?}: {}",
+        o.text
+            .lines()
+            .filter(|l| l.starts_with("History"))
+            .collect::<String>()
+    );
+    assert!(o.text.contains("History of the last"), "{}", o.text);
+    let pw = demo_passwords(&o.text);
+    assert_eq!(pw.len(), 14, "{pw:?}");
+    let token = |u: &str| {
+        let p = pw[u].clone();
+        let app = &app;
+        let u = u.to_owned();
+        async move { app.login_ok(&u, &p).await }
+    };
+    let items = |a: &qingling_tests::Answer| -> Vec<Value> {
+        assert_eq!(a.status, 200, "{:?}", a.json);
+        a.json["items"].as_array().cloned().unwrap_or_default()
+    };
+
+    let now = chrono::Utc::now();
+    for firm in ["steel", "alu"] {
+        let m = token(&format!("{firm}.manager")).await;
+        // The ledger has hazards in every state, from reports and from the quarterly sweep.
+        for status in [
+            "registered",
+            "rectifying",
+            "awaiting_verification",
+            "closed",
+        ] {
+            let a = app
+                .get(&format!("/api/v1/hazards?status={status}"), &m)
+                .await;
+            assert!(!items(&a).is_empty(), "{firm}: no {status} hazard");
+        }
+        let sweep = items(&app.get("/api/v1/hazards?source=sweep", &m).await);
+        assert!(!sweep.is_empty(), "{firm}: no sweep finding");
+        assert!(
+            sweep.iter().all(|h| h["sweep_id"].is_string()),
+            "{firm}: {sweep:?}"
+        );
+        // Rectifying hazards carry a plan; closed ones carry evidence.
+        for (status, what) in [("rectifying", "plan"), ("closed", "evidence")] {
+            let h = &items(
+                &app.get(&format!("/api/v1/hazards?status={status}"), &m)
+                    .await,
+            )[0];
+            let d = app
+                .get(
+                    &format!("/api/v1/hazards/{}", h["id"].as_str().unwrap()),
+                    &m,
+                )
+                .await;
+            assert!(
+                !d.json[what].is_null() && d.json[what] != Value::Array(vec![]),
+                "{firm}: {status} hazard without {what}: {}",
+                d.json
+            );
+        }
+        // Reports over the last quarter, confidential and anonymous, with photos, some waiting.
+        let reports = items(&app.get("/api/v1/reports?limit=200", &m).await);
+        assert!(reports.len() >= 8, "{firm}: {} reports", reports.len());
+        let modes: std::collections::HashSet<&str> =
+            reports.iter().filter_map(|r| r["mode"].as_str()).collect();
+        assert!(
+            modes.contains("confidential") && modes.contains("anonymous"),
+            "{firm}: {modes:?}"
+        );
+        assert!(
+            reports.iter().any(|r| r["status"] == "submitted"),
+            "{firm}: nothing to triage"
+        );
+        let oldest = reports
+            .iter()
+            .filter_map(|r| r["created_at"].as_str())
+            .filter_map(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .min()
+            .unwrap();
+        let age = now.signed_duration_since(oldest).num_days();
+        assert!(
+            (60..=95).contains(&age),
+            "{firm}: oldest report {age} days old"
+        );
+        let with_photo = &reports.iter().find(|r| r["status"] == "accepted").unwrap()["id"];
+        let detail = app
+            .get(
+                &format!("/api/v1/reports/{}", with_photo.as_str().unwrap()),
+                &m,
+            )
+            .await;
+        let photo = &detail.json["photos"][0]["id"];
+        let jpeg = app
+            .get(
+                &format!(
+                    "/api/v1/reports/{}/photos/{}",
+                    with_photo.as_str().unwrap(),
+                    photo.as_str().unwrap()
+                ),
+                &m,
+            )
+            .await;
+        assert_eq!(jpeg.status, 200, "{}", detail.json);
+        assert_eq!(&jpeg.bytes[..2], &[0xFF, 0xD8]);
+        // A failed verification on the way.
+        let mut failed = false;
+        for h in items(&app.get("/api/v1/hazards?limit=200", &m).await) {
+            let d = app
+                .get(
+                    &format!("/api/v1/hazards/{}", h["id"].as_str().unwrap()),
+                    &m,
+                )
+                .await;
+            failed |= d.json["timeline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == "verification_failed");
+        }
+        assert!(failed, "{firm}: no failed verification");
+        // A disclosure request at each smelter.
+        let c = token(&format!("{firm}.custodian1")).await;
+        assert!(
+            !items(&app.get("/api/v1/disclosures", &c).await).is_empty(),
+            "{firm}: no disclosure"
+        );
+    }
+    // Rewards in every status (over the two smelters).
+    let mut statuses = std::collections::HashSet::new();
+    for firm in ["steel", "alu"] {
+        let m = token(&format!("{firm}.manager")).await;
+        for r in items(&app.get("/api/v1/rewards?limit=200", &m).await) {
+            statuses.insert(r["status"].as_str().unwrap().to_owned());
+        }
+    }
+    for s in ["proposed", "approved", "rejected", "paid"] {
+        assert!(statuses.contains(s), "no {s} reward: {statuses:?}");
+    }
+    // The bureau sees an escalation under supervision (督办), and others.
+    let b = token("bureau.district").await;
+    let esc = items(&app.get("/api/v1/bureau/escalations?limit=200", &b).await);
+    let kinds: std::collections::HashSet<&str> =
+        esc.iter().filter_map(|e| e["status"].as_str()).collect();
+    for s in ["supervising", "acknowledged", "open"] {
+        assert!(kinds.contains(s), "no {s} escalation: {kinds:?}");
+    }
+
+    // The console: the overview and the congress report, as a page and as XLSX, agree.
+    let cookie = console_sign_in(&app, "steel.manager", &pw["steel.manager"]).await;
+    let get = |path: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.client
+                .get(format!("{}{path}", app.base))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let overview = get("/console/overview".into()).await;
+    assert_eq!(overview.status(), 200);
+    let exports = get("/console/exports".into()).await.text().await.unwrap();
+    assert!(
+        exports.contains("/console/exports/congress.xlsx"),
+        "导出 links the XLSX"
+    );
+    let quarter = {
+        use chrono::Datelike;
+        let d = (now + chrono::TimeDelta::hours(8)).date_naive();
+        format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
+    };
+    let page = get(format!("/console/exports/congress?quarter={quarter}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("/console/exports/congress.xlsx?quarter={quarter}")));
+    let page_rows = congress_page_rows(&html);
+    assert!(
+        page_rows.len() >= 3,
+        "{quarter}: {} major hazards on the page",
+        page_rows.len()
+    );
+    let x = get(format!("/console/exports/congress.xlsx?quarter={quarter}")).await;
+    assert_eq!(x.status(), 200);
+    assert!(
+        x.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("congress-{quarter}.xlsx"))
+    );
+    assert!(
+        x.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+    let bytes = x.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("职代会报告").unwrap();
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(cells[0][0].contains(&quarter), "{:?}", cells[0]);
+    let header = cells
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "序号"))
+        .unwrap();
+    assert_eq!(
+        cells[header],
+        [
+            "序号",
+            "隐患名称",
+            "区域",
+            "来源",
+            "发现日期",
+            "整改措施",
+            "整改期限",
+            "是否逾期",
+            "状态",
+            "销号日期"
+        ]
+    );
+    let sheet_rows = &cells[header + 1..];
+    assert_eq!(sheet_rows.len(), page_rows.len());
+    for (s, p) in sheet_rows.iter().zip(&page_rows) {
+        // The page: #, title, area, source, found, measures, deadline (+ 逾期 badge), status, closed.
+        let source = if p[3] == "职工举报" {
+            "员工举报"
+        } else {
+            p[3].as_str()
+        };
+        let deadline = if s[7] == "逾期" {
+            format!("{} 逾期", s[6])
+        } else {
+            s[6].clone()
+        };
+        assert_eq!(
+            (
+                &s[0],
+                &s[1],
+                &s[2],
+                s[3].as_str(),
+                &s[4],
+                &s[5],
+                &deadline,
+                &s[8],
+                &s[9]
+            ),
+            (
+                &p[0], &p[1], &p[2], source, &p[4], &p[5], &p[6], &p[7], &p[8]
+            ),
+        );
+    }
+    let totals = &cells[1][0];
+    assert!(
+        totals.contains(&format!("重大事故隐患 {} 项", page_rows.len())),
+        "{totals}"
+    );
+}

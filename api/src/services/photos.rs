@@ -106,8 +106,10 @@ pub async fn store(
     let owner_type = owner_type.to_owned();
     let owner_id = owner_id.to_owned();
     let span = tracing::Span::current();
+    let clock = time::current();
     tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
+        let now = time::carry(clock, time::now);
         let mut rows = Vec::with_capacity(prepared.photos.len());
         // Keys written so far: when a later photo cannot be stored (the bucket went away), the
         // earlier ones are taken back at once rather than left for the orphan sweep.
@@ -144,7 +146,7 @@ pub async fn store(
                 sha256: hex::encode(p.sha256),
                 phash: format!("{:016x}", p.phash),
                 display_bytes,
-                created_at: time::now(),
+                created_at: now,
             });
         }
         Ok::<_, AppError>(rows)

@@ -3,7 +3,7 @@
 //! `services::reward_ledger` (the same bytes as `/api/v1/ledger.*` and `/api/v1/rewards.*`),
 //! and the quarter's report to the workers' congress (Safety Production Law art. 41) as a
 //! printable page (`services::dashboard::congress_report`; the print stylesheet drops the
-//! console's frame).
+//! console's frame) and as XLSX (`services::exports::congress`, from the same report).
 
 use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::{HttpResponse, web};
@@ -37,7 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/exports/ledger.xlsx", web::get().to(ledger_xlsx))
         .route("/exports/rewards.csv", web::get().to(rewards_csv))
         .route("/exports/rewards.xlsx", web::get().to(rewards_xlsx))
-        .route("/exports/congress", web::get().to(congress));
+        .route("/exports/congress", web::get().to(congress))
+        .route("/exports/congress.xlsx", web::get().to(congress_xlsx));
 }
 
 /// What the forms send: a quarter, or a range (both ends inclusive).
@@ -165,6 +166,21 @@ async fn rewards_xlsx(
         .body(bytes))
 }
 
+async fn congress_xlsx(
+    ctx: web::Data<AppContext>,
+    user: SignedInUser,
+    f: web::Query<RangeForm>,
+) -> Result<HttpResponse, ConsoleError> {
+    let (quarter, bytes) =
+        exports::congress::congress_xlsx(&ctx, &user.actor, Some(f.quarter.as_str()))
+            .await
+            .map_err(|e| user.fail(e))?;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(attachment(&format!("congress-{quarter}.xlsx")))
+        .body(bytes))
+}
+
 /// A line of the congress report, in words.
 #[derive(Debug)]
 struct Line {
@@ -186,6 +202,7 @@ struct Line {
 struct CongressPage {
     chrome: Chrome,
     quarter: String,
+    xlsx_href: String,
     lines: Vec<Line>,
     total: usize,
     closed: usize,
@@ -223,6 +240,7 @@ async fn congress(
         user.lang,
         &CongressPage {
             chrome: Chrome::new(&user, "/console/exports"),
+            xlsx_href: format!("/console/exports/congress.xlsx?quarter={}", r.quarter),
             quarter: r.quarter,
             total,
             closed: r.closed,

@@ -6,6 +6,7 @@
 //! thread of its own and hands them over a short channel, a page or two ahead of the writer that
 //! formats them ([`csv`], [`xlsx`]); the response sends what the writer produced.
 
+pub mod congress;
 mod csv;
 mod xlsx;
 

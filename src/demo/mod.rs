@@ -1,15 +1,24 @@
 //! `qingling demo`: a believable district to try every part at once — a bureau with two
-//! jurisdictions, a steel and a non-ferrous smelter with their areas, and one user of every role.
+//! jurisdictions, a steel and a non-ferrous smelter with their areas, one user of every role,
+//! and the last quarter of their history ([`history`]) made through the same services the API
+//! calls, so every console page has something to show on first start.
+
+mod history;
+mod photos;
 
 use std::fmt::Write as _;
 
 use anyhow::{Context as _, bail};
 use qingling_api::AppContext;
+use qingling_api::domain::Actor;
 use qingling_api::domain::{Role, Sector, credit_code};
 use qingling_api::services::admin::{self, CreateAreaRequest, CreateEnterpriseRequest};
 use qingling_api::services::users::{self, CreateUserRequest};
 use qingling_api::store::enterprises;
+use qingling_api::store::time::{self, Clock};
 use rand::Rng;
+
+use self::history::{Firm, Users};
 
 const DISTRICT: &str = "jiangbei";
 const PARK: &str = "jiangbei/gongyeyuan";
@@ -35,6 +44,44 @@ fn err(e: qingling_api::AppError) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
+/// The actor a demo user acts as.
+fn actor(made: &Users, username: &str) -> anyhow::Result<Actor> {
+    let u = made
+        .get(username)
+        .with_context(|| format!("demo user {username}"))?;
+    Ok(Actor {
+        user_id: u.id.clone(),
+        role: u.role,
+        enterprise_id: u.enterprise_id.clone(),
+        jurisdiction: u.jurisdiction.clone(),
+    })
+}
+
+/// One smelter's cast, from the users made above (`PREFIX.worker`, `PREFIX.manager`, …).
+fn firm(
+    made: &Users,
+    prefix: &str,
+    officer: &str,
+    id: String,
+    intake_code: String,
+    areas: Option<Vec<String>>,
+    leader: &'static str,
+) -> anyhow::Result<Firm> {
+    let a = |role: &str| actor(made, &format!("{prefix}.{role}"));
+    Ok(Firm {
+        id,
+        intake_code,
+        areas: areas.context("demo areas")?,
+        worker: a("worker")?,
+        manager: a("manager")?,
+        principal: a("principal")?,
+        custodian1: a("custodian1")?,
+        custodian2: a("custodian2")?,
+        officer: actor(made, officer)?,
+        leader,
+    })
+}
+
 /// Resolves an enterprise given by id or unified social credit code (for the CLI).
 pub async fn resolve_enterprise(ctx: &AppContext, given: String) -> anyhow::Result<String> {
     let found = ctx
@@ -51,8 +98,19 @@ pub async fn resolve_enterprise(ctx: &AppContext, given: String) -> anyhow::Resu
     found.context("no enterprise with that id or credit code")
 }
 
-/// Fills an empty database and returns the text to print (credentials included).
+/// How long before now the demo district was set up (its history starts a little later).
+const HISTORY_DAYS: i64 = 92;
+
+/// Fills an empty database and returns the text to print (credentials included). Everything
+/// runs under a [`Clock`] scoped to this call, moved back through the quarter step by step.
 pub async fn fill(ctx: &AppContext) -> anyhow::Result<String> {
+    let clock = Clock::new();
+    clock.clone().scope(fill_at(ctx, clock)).await
+}
+
+async fn fill_at(ctx: &AppContext, clock: Clock) -> anyhow::Result<String> {
+    let now = time::now();
+    clock.set(now - chrono::TimeDelta::days(HISTORY_DAYS));
     let existing = ctx
         .db(|conn| Ok(enterprises::count(conn)?))
         .await
@@ -91,6 +149,7 @@ pub async fn fill(ctx: &AppContext) -> anyhow::Result<String> {
         enterprise_id: None,
         jurisdiction: None,
     };
+    let mut area_ids: Vec<Vec<String>> = Vec::new();
     for (ent, areas) in [
         (
             &steel.id,
@@ -101,8 +160,9 @@ pub async fn fill(ctx: &AppContext) -> anyhow::Result<String> {
             &["铝熔铸车间", "电解车间", "深井铸造区", "液氨制冷站"][..],
         ),
     ] {
+        let mut ids = Vec::new();
         for name in areas {
-            admin::create_area(
+            let area = admin::create_area(
                 ctx,
                 &admin_actor,
                 ent.clone(),
@@ -113,7 +173,9 @@ pub async fn fill(ctx: &AppContext) -> anyhow::Result<String> {
             )
             .await
             .map_err(err)?;
+            ids.push(area.id);
         }
+        area_ids.push(ids);
     }
 
     let people: Vec<DemoUser<'_>> = vec![
@@ -233,9 +295,10 @@ pub async fn fill(ctx: &AppContext) -> anyhow::Result<String> {
         "{:<18} {:<15} {:<16} who",
         "username", "role", "password"
     )?;
+    let mut made = Users::new();
     for (username, role, ent, jur, name) in people {
         let pw = password();
-        users::create_user(
+        let user = users::create_user(
             ctx,
             None,
             CreateUserRequest {
@@ -251,8 +314,38 @@ pub async fn fill(ctx: &AppContext) -> anyhow::Result<String> {
         )
         .await
         .map_err(err)?;
+        made.insert(username.to_owned(), user);
         writeln!(out, "{username:<18} {:<15} {pw:<16} {name}", role.as_str())?;
     }
+
+    let mut area_ids = area_ids.into_iter();
+    let steel = firm(
+        &made,
+        "steel",
+        "bureau.park",
+        steel.id,
+        steel.intake_code,
+        area_ids.next(),
+        "总经理 周建国",
+    )?;
+    let alu = firm(
+        &made,
+        "alu",
+        "bureau.town",
+        alu.id,
+        alu.intake_code,
+        area_ids.next(),
+        "厂长 何志明",
+    )?;
+    for f in [&steel, &alu] {
+        history::adopt_policy(ctx, f).await?;
+    }
+    let played = history::play(ctx, &clock, now, &steel, &alu).await?;
+    writeln!(
+        out,
+        "\nHistory of the last {HISTORY_DAYS} days: {} reports, {} hazards, {} photos, {} escalations opened by the sweeper.",
+        played.reports, played.hazards, played.photos, played.escalations
+    )?;
     writeln!(
         out,
         "\nLog in: curl -s -XPOST localhost:8080/api/v1/auth/login -H 'content-type: application/json' -d '{{\"username\":\"admin\",\"password\":\"…\"}}'"
