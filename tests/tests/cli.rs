@@ -718,11 +718,7 @@ async fn check_demo(
     assert_eq!(sheet_rows.len(), page_rows.len());
     for (s, p) in sheet_rows.iter().zip(&page_rows) {
         // The page: #, title, area, source, found, measures, deadline (+ 逾期 badge), status, closed.
-        let source = if p[3] == "职工举报" {
-            "员工举报"
-        } else {
-            p[3].as_str()
-        };
+        let source = p[3].as_str();
         let deadline = if s[7] == "逾期" {
             format!("{} 逾期", s[6])
         } else {

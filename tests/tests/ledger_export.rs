@@ -114,7 +114,7 @@ async fn the_csv_ledger_has_chinese_headers_escaped_cells_and_every_hazard() {
     assert_eq!(&g[2], "一般");
     assert_eq!(&g[3], "炼钢车间");
     assert_eq!(g[4].len(), "2026-11-30 21:05".len());
-    assert_eq!(&g[5], "员工举报");
+    assert_eq!(&g[5], "职工举报");
     assert_eq!(&g[6], "'=HYPERLINK(\"http://x\")");
     assert_eq!(&g[7], "'@王工");
     assert_eq!(&g[8], "0.05");

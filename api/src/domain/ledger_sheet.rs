@@ -83,7 +83,7 @@ pub fn beijing_date(t: NaiveDateTime) -> chrono::NaiveDate {
 /// The Chinese name of a hazard's source.
 pub fn source_zh(source: &str) -> &'static str {
     match source {
-        "report" => "员工举报",
+        "report" => "职工举报",
         _ => "季度排查",
     }
 }

@@ -184,7 +184,7 @@ mod tests {
         let rows = lines(&r);
         assert_eq!(rows[0][0], "1");
         assert_eq!(rows[0][2], "无");
-        assert_eq!(rows[0][3], "员工举报");
+        assert_eq!(rows[0][3], "职工举报");
         assert_eq!(rows[0][8], "已销号");
         assert_eq!(rows[1][5], "尚未制定整改方案");
         assert_eq!(rows[1][7], "逾期");
