@@ -1227,6 +1227,7 @@ impl Player<'_> {
             InboxQuery {
                 status: None,
                 enterprise_id: Some(firm.id.clone()),
+                overdue: None,
                 cursor: None,
                 limit: Some(200),
             },
