@@ -264,9 +264,29 @@ pub async fn get_enterprise(
     actor: &Actor,
     id: String,
 ) -> AppResult<EnterpriseView> {
+    enterprise_with(ctx, actor, id, EnterpriseAccess::Read).await
+}
+
+/// An enterprise the actor may manage (admin, its safety manager or principal): for a page
+/// whose every action manages it, such as the worker import, so nobody is shown a form that
+/// would only be refused. Invisible: 404; visible but not manageable: 403.
+pub async fn get_enterprise_to_manage(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+) -> AppResult<EnterpriseView> {
+    enterprise_with(ctx, actor, id, EnterpriseAccess::Manage).await
+}
+
+async fn enterprise_with(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: String,
+    needed: EnterpriseAccess,
+) -> AppResult<EnterpriseView> {
     let actor = actor.clone();
     let row = ctx
-        .db(move |conn| enterprise_for(conn, &actor, &id, EnterpriseAccess::Read))
+        .db(move |conn| enterprise_for(conn, &actor, &id, needed))
         .await?;
     enterprise_view(row)
 }

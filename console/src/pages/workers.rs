@@ -93,7 +93,7 @@ async fn page(
     refused: Option<&AppError>,
 ) -> Result<HttpResponse, ConsoleError> {
     let m = user.lang.messages();
-    let e = admin::get_enterprise(ctx, &user.actor, id)
+    let e = admin::get_enterprise_to_manage(ctx, &user.actor, id)
         .await
         .map_err(|e| user.fail(e))?;
     let problems = refused
@@ -144,7 +144,7 @@ async fn upload(
         );
         return page(&ctx, &user, id, Some(&e)).await;
     };
-    let enterprise = admin::get_enterprise(&ctx, &user.actor, id.clone())
+    let enterprise = admin::get_enterprise_to_manage(&ctx, &user.actor, id.clone())
         .await
         .map_err(|e| user.fail(e))?;
     match worker_import::import_workers(&ctx, &user.actor, id.clone(), file).await {
