@@ -55,12 +55,15 @@ impl World {
     async fn caller(&self, op: &Operation) -> Option<String> {
         let p = op.path.as_str();
         let t = &self.own;
-        if p == "/api/v1/auth/password" {
-            // A user of its own: a successful change ends that user's tokens.
-            let (_, token) = self
-                .app
-                .user("safety_manager", Some(&t.enterprise_id), None)
-                .await;
+        if p == "/api/v1/auth/password" || p == "/m/v1/auth/password" {
+            // A user of its own: a successful change ends that user's tokens. The phone's is a
+            // worker's.
+            let role = if p.starts_with("/m/") {
+                "worker"
+            } else {
+                "safety_manager"
+            };
+            let (_, token) = self.app.user(role, Some(&t.enterprise_id), None).await;
             return Some(token);
         }
         if p.starts_with("/api/v1/auth/")
@@ -112,7 +115,7 @@ impl World {
                     .await;
                 k.set("refresh_token", a.json["refresh_token"].clone());
             }
-            "/api/v1/auth/password" => k.set("current_password", PASSWORD),
+            "/api/v1/auth/password" | "/m/v1/auth/password" => k.set("current_password", PASSWORD),
             "/m/v1/intake" => k.set("code", self.own.intake_code.clone()),
             _ => {}
         }
