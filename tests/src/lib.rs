@@ -387,3 +387,19 @@ impl TestApp {
         (a.json, token)
     }
 }
+
+/// Waits, when needed, until the current one-minute limit window has at least `need` left.
+///
+/// The rate limits count in fixed minutes (`services::limits`): a test that spends a budget and
+/// then expects 429 fails when a minute boundary falls between, which a loaded machine makes
+/// likely. Call it just before such a sequence.
+pub async fn within_one_limit_window(need: std::time::Duration) {
+    let into = chrono::Utc::now().timestamp_millis().rem_euclid(60_000);
+    let left = u64::try_from(60_000 - into).unwrap_or(0);
+    let need = u64::try_from(need.as_millis())
+        .unwrap_or(60_000)
+        .min(59_000);
+    if left < need {
+        tokio::time::sleep(std::time::Duration::from_millis(left + 50)).await;
+    }
+}
