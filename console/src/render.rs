@@ -13,6 +13,8 @@ use askama::Template;
 use chrono::{DateTime, FixedOffset};
 use qingling_api::AppError;
 use qingling_api::domain::Role;
+use qingling_api::http::photo_answer::{self, PhotoQuery};
+use qingling_api::media::Variant;
 
 use crate::assets::ASSETS;
 use crate::error::ConsoleError;
@@ -130,6 +132,22 @@ pub fn is_htmx(req: &HttpRequest) -> bool {
 }
 
 /// 303 to `location`: the answer to a successful form post (post/redirect/get).
+/// A photo of a page's subject as a JPEG answer: `load` is the service call that checks the
+/// user may see it (each page has its own: report, hazard, escalation), given the size asked for.
+pub async fn photo<F, Fut>(
+    user: &SignedInUser,
+    query: &PhotoQuery,
+    load: F,
+) -> Result<HttpResponse, ConsoleError>
+where
+    F: FnOnce(Variant) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<u8>, AppError>>,
+{
+    let variant = query.variant().map_err(|e| user.fail(e))?;
+    let bytes = load(variant).await.map_err(|e| user.fail(e))?;
+    Ok(photo_answer::jpeg(bytes))
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location))

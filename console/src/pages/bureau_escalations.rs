@@ -12,7 +12,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::Utc;
 use qingling_api::domain::escalation_state::EscalationStatus;
-use qingling_api::http::photo_answer::{self, PhotoQuery};
+use qingling_api::http::photo_answer::PhotoQuery;
 use qingling_api::services::bureau::{
     self, BureauAction, DismissRequest, MessageRecipient, MessageRequest, SuperviseRequest,
     TimelineEntry, TriggerView,
@@ -672,11 +672,10 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     let (id, photo_id) = path.into_inner();
-    let variant = q.variant().map_err(|e| user.fail(e))?;
-    let bytes = bureau::photo(&ctx, &user.actor, id, photo_id, variant)
-        .await
-        .map_err(|e| user.fail(e))?;
-    Ok(photo_answer::jpeg(bytes))
+    render::photo(&user, &q, |v| {
+        bureau::photo(&ctx, &user.actor, id, photo_id, v)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use qingling_api::AppContext;
 use qingling_api::domain::criteria::Level;
-use qingling_api::http::photo_answer::{self, PhotoQuery};
+use qingling_api::http::photo_answer::PhotoQuery;
 use qingling_api::services::admin;
 use qingling_api::services::criteria::{self, CriteriaQuery, CriterionView};
 use qingling_api::services::followup::MessageBody;
@@ -654,9 +654,8 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     let (id, photo_id) = path.into_inner();
-    let variant = q.variant().map_err(|e| user.fail(e))?;
-    let bytes = inbox::photo(&ctx, &user.actor, id, photo_id, variant)
-        .await
-        .map_err(|e| user.fail(e))?;
-    Ok(photo_answer::jpeg(bytes))
+    render::photo(&user, &q, |v| {
+        inbox::photo(&ctx, &user.actor, id, photo_id, v)
+    })
+    .await
 }

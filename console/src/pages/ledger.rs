@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use qingling_api::AppContext;
 use qingling_api::domain::criteria::Level;
-use qingling_api::http::photo_answer::{self, PhotoQuery};
+use qingling_api::http::photo_answer::PhotoQuery;
 use qingling_api::services::criteria::{self, CriteriaQuery};
 use qingling_api::services::hazards::{self, HazardDetail, HazardQuery, Source};
 use qingling_api::services::inbox;
@@ -590,9 +590,8 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     let (id, photo_id) = path.into_inner();
-    let variant = q.variant().map_err(|e| user.fail(e))?;
-    let bytes = hazards::photo(&ctx, &user.actor, id, photo_id, variant)
-        .await
-        .map_err(|e| user.fail(e))?;
-    Ok(photo_answer::jpeg(bytes))
+    render::photo(&user, &q, |v| {
+        hazards::photo(&ctx, &user.actor, id, photo_id, v)
+    })
+    .await
 }
