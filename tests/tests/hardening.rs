@@ -173,6 +173,61 @@ async fn an_anonymous_body_is_judged_by_its_report_part_before_photos_are_read()
     assert_eq!(a.status, StatusCode::CREATED, "{:?}", a.json);
 }
 
+/// Item 9's finding: a body that is complete as HTTP (every byte its `Content-Length` declared
+/// has arrived) but ends inside a part, or before the closing boundary, is refused at once as
+/// malformed. With actix-multipart 0.7 the parser stayed pending at the end of the body
+/// (actix/actix-web#3202), so each such request held its connection and its room in the upload
+/// budget for the whole idle timeout and then got 408.
+#[tokio::test]
+async fn a_body_that_ends_inside_a_part_is_refused_at_once() {
+    let app = spawn_app_with(|s| {
+        s.upload_idle_timeout = Duration::from_secs(20);
+        s.anonymous_limit_per_client = 1000;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let site = app.reporting_site().await;
+    let report = anonymous_report(&site.enterprise["intake_code"], "截断");
+    let inside_photo = report_then_photo_start(&report, 2048);
+    let mut inside_report = report_then_photo_start(&report, 0);
+    inside_report.truncate(120);
+    let mut no_close = report_then_photo_start(&report, 0);
+    no_close.extend_from_slice(&photos::jpeg(64, 64));
+    no_close.extend_from_slice(b"\r\n--XyZ");
+    for (name, body) in [
+        ("inside a photo part", inside_photo),
+        ("inside the report part", inside_report),
+        ("before the closing boundary", no_close),
+    ] {
+        let started = Instant::now();
+        let mut sock = TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /m/v1/anonymous-reports HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: multipart/form-data; boundary=XyZ\r\n\
+             Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        sock.write_all(head.as_bytes()).await.unwrap();
+        sock.write_all(&body).await.unwrap();
+        let answer = answer_of(&mut sock, Duration::from_secs(10)).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{name}: {answer}");
+        assert!(
+            answer.contains("\"code\":\"bad_multipart\""),
+            "{name}: {answer}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{name}: answered after {:?}, not at once",
+            started.elapsed()
+        );
+    }
+    let anonymous = app.get("/api/v1/reports", &site.manager_token).await.json["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(anonymous, 0, "no truncated body left a report");
+}
+
 /// Item 2: the anonymous scope is shared by everyone with the public intake code, so a key alone
 /// proves nothing. Only an identical request (same report, same photos) is answered with the
 /// first receipt; different content, or the same report with another photo, under a used key
