@@ -25,25 +25,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
-
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::{QueryableByName, RunQueryDsl};
 use qingling_api::store::conn::{DbConn, is_postgres};
 use qingling_api::store::pagination::Cursor;
-use qingling_tests::{PASSWORD, spawn_app_with};
+use qingling_tests::bench::{
+    HazardFill, client, console_cookie, fill_hazards, minute_of, plan, rebuild_hazard_counts,
+    series, time_get,
+};
+use qingling_tests::spawn_app_with;
 use serde_json::json;
 
 const ROWS: i64 = 1_000_000;
 const AREAS: usize = 8;
-
-#[derive(QueryableByName)]
-struct PgPlan {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    #[diesel(column_name = "QUERY PLAN")]
-    line: String,
-}
 
 #[derive(QueryableByName)]
 struct Position {
@@ -53,71 +48,24 @@ struct Position {
     id: String,
 }
 
-fn series(pg: bool) -> String {
-    if pg {
-        format!("generate_series(1, {ROWS}) AS s(g)")
-    } else {
-        format!(
-            "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {ROWS}) \
-             SELECT g FROM s) AS s"
-        )
-    }
-}
-
 fn fill(c: &mut DbConn, ent: &str, areas: &[String]) {
     let pg = is_postgres(c);
-    let anchor = (qingling_api::store::time::now() - chrono::Duration::days(730))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
-    let (created, quarter, deadline, closed) = if pg {
-        (
-            format!("TIMESTAMP '{anchor}' + g * INTERVAL '1 minute'"),
-            "to_char(c, 'YYYY\"Q\"Q')".to_owned(),
-            "to_char(c + INTERVAL '30 days', 'YYYY-MM-DD')".to_owned(),
-            "c + INTERVAL '20 days'".to_owned(),
-        )
-    } else {
-        (
-            format!("datetime('{anchor}', '+' || g || ' minutes')"),
-            "strftime('%Y', c) || 'Q' || ((CAST(strftime('%m', c) AS INTEGER) + 2) / 3)".to_owned(),
-            "date(c, '+30 days')".to_owned(),
-            "datetime(c, '+20 days')".to_owned(),
-        )
-    };
     let arms: String = areas
         .iter()
         .enumerate()
         .map(|(i, a)| format!(" WHEN {i} THEN '{a}'"))
         .collect();
-    let area = format!("CASE g % {AREAS}{arms} END");
-    let newest = ROWS - 100_000;
-    let status = format!(
-        "CASE WHEN g <= {newest} THEN (CASE WHEN g % 500 = 0 THEN 'rectifying' ELSE 'closed' END) \
-         ELSE (CASE g % 20 WHEN 0 THEN 'registered' WHEN 1 THEN 'rectifying' \
-         WHEN 2 THEN 'rectifying' WHEN 3 THEN 'awaiting_verification' ELSE 'closed' END) END"
+    let t = std::time::Instant::now();
+    fill_hazards(
+        c,
+        &HazardFill {
+            rows: ROWS,
+            enterprise: &format!("'{ent}'"),
+            area: &format!("CASE g % {AREAS}{arms} END"),
+        },
     );
-    let s = series(pg);
-    let t = Instant::now();
-    c.batch_execute(&format!(
-        "INSERT INTO hazards (id, enterprise_id, area_id, title, description, level, \
-         criterion_codes, source, report_id, sweep_id, status, quarter, deadline, plan_version, \
-         created_by, created_at, closed_at, updated_at) \
-         SELECT 'h' || (1000000 + g), '{ent}', {area}, '隐患 ' || g, 'd', \
-         CASE WHEN g % 10 = 0 THEN 'major' ELSE 'general' END, '[]', \
-         CASE WHEN g % 5 = 0 THEN 'sweep' ELSE 'report' END, NULL, NULL, st, {quarter}, \
-         CASE WHEN st = 'registered' THEN NULL ELSE {deadline} END, \
-         CASE WHEN st = 'registered' THEN 0 ELSE 1 END, 'bench', c, \
-         CASE WHEN st = 'closed' THEN {closed} ELSE NULL END, c \
-         FROM (SELECT g, {created} AS c, {status} AS st FROM {s}) AS x"
-    ))
-    .unwrap();
-    c.batch_execute(
-        "INSERT INTO hazard_plans (id, hazard_id, version, measures, responsible_person, \
-         responsible_user_id, funds_fen, deadline, contingency_plan, author_id, created_at) \
-         SELECT 'p' || id, id, 1, '更换水冷元件并加装联锁', '王工', NULL, 125000, deadline, \
-         '停炉并撤离', 'bench', created_at FROM hazards WHERE plan_version = 1",
-    )
-    .unwrap();
+    let area = format!("CASE g % {AREAS}{arms} END");
+    let (s, created) = (series(pg, ROWS), minute_of(pg));
     let untriaged = ROWS - 1000;
     c.batch_execute(&format!(
         "INSERT INTO reports (id, enterprise_id, area_id, title, description, suspected_level, \
@@ -131,86 +79,12 @@ fn fill(c: &mut DbConn, ent: &str, areas: &[String]) {
          FROM (SELECT g, {created} AS c FROM {s}) AS x"
     ))
     .unwrap();
-    rebuild_counts(c);
+    rebuild_hazard_counts(c);
     c.batch_execute("ANALYZE").unwrap();
     println!(
         "filled {ROWS} hazards, their plans and {ROWS} reports in {:?}",
         t.elapsed()
     );
-}
-
-/// The back-fill of a maintained count: its migration's statements from `INSERT INTO table`
-/// to the end of that statement.
-fn backfill(migration: &str, table: &str) -> String {
-    let start = migration
-        .find(&format!("INSERT INTO {table}"))
-        .unwrap_or_else(|| panic!("{table}'s migration back-fills it"));
-    let end = migration[start..].find(';').unwrap() + start + 1;
-    migration[start..end].to_owned()
-}
-
-/// Rebuilds `hazard_stats` and `hazard_months` from the hazards, as their migrations do.
-fn rebuild_counts(c: &mut DbConn) {
-    let (stats, months) = if is_postgres(c) {
-        (
-            include_str!("../../migrations/postgres/2026-11-30-000006_hazard_escalation/up.sql"),
-            include_str!("../../migrations/postgres/2026-12-01-180001_hazard_months/up.sql"),
-        )
-    } else {
-        (
-            include_str!("../../migrations/sqlite/2026-11-30-000006_hazard_escalation/up.sql"),
-            include_str!("../../migrations/sqlite/2026-12-01-180001_hazard_months/up.sql"),
-        )
-    };
-    c.batch_execute(&format!(
-        "DELETE FROM hazard_stats; {} DELETE FROM hazard_months; {}",
-        backfill(stats, "hazard_stats"),
-        backfill(months, "hazard_months")
-    ))
-    .unwrap();
-}
-
-fn plan(c: &mut DbConn, sql: &str) {
-    if !is_postgres(c) {
-        return;
-    }
-    for p in diesel::sql_query(format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"))
-        .load::<PgPlan>(c)
-        .unwrap()
-    {
-        println!("    {}", p.line);
-    }
-}
-
-async fn time_get(
-    client: &reqwest::Client,
-    url: &str,
-    cookie: Option<&str>,
-    bearer: Option<&str>,
-) -> (Duration, Duration) {
-    let mut runs = Vec::new();
-    for _ in 0..20 {
-        let mut r = client.get(url);
-        if let Some(c) = cookie {
-            r = r.header("cookie", c);
-        }
-        if let Some(b) = bearer {
-            r = r.bearer_auth(b);
-        }
-        let t = Instant::now();
-        let resp = r.send().await.unwrap();
-        let status = resp.status();
-        let body = resp.bytes().await.unwrap();
-        runs.push(t.elapsed());
-        assert_eq!(
-            status,
-            reqwest::StatusCode::OK,
-            "{url}: {}",
-            String::from_utf8_lossy(&body)
-        );
-    }
-    runs.sort();
-    (runs[runs.len() / 2], runs[runs.len() * 9 / 10])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -279,32 +153,8 @@ async fn the_console_at_a_million_rows() {
         .await
         .unwrap();
 
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let signed_in = client
-        .post(format!("{}/console/login", app.base))
-        .header("origin", &app.base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username={username}&password={}",
-            PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
-    let cookie = signed_in
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let client = client();
+    let cookie = console_cookie(&client, &app.base, &username).await;
     let base = &app.base;
     let b = base.as_str();
     let pages = [

@@ -2,6 +2,8 @@
 //! reporter), the 督办 transitions, messages to the enterprise and the clearing overview. Every
 //! use case is scoped to the officer's jurisdiction: another jurisdiction's escalation is 404.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -779,14 +781,24 @@ fn clearing(
     ents: Vec<enterprises::EnterpriseRow>,
 ) -> AppResult<Vec<EnterpriseClearing>> {
     let ids: Vec<String> = ents.iter().map(|e| e.id.clone()).collect();
-    let stats = escalations::stats_of(conn, &ids)?;
-    let hazard_stats = hazard_counts::of(conn, &ids)?;
-    let overdue = hazard_counts::overdue_major(conn, &ids, &today())?;
+    // Keyed by enterprise: a board of hundreds of enterprises must not search each list per row.
+    let stats: HashMap<String, escalations::StatsRow> = escalations::stats_of(conn, &ids)?
+        .into_iter()
+        .map(|s| (s.enterprise_id.clone(), s))
+        .collect();
+    let hazard_stats: HashMap<String, hazard_counts::HazardStatsRow> =
+        hazard_counts::of(conn, &ids)?
+            .into_iter()
+            .map(|h| (h.enterprise_id.clone(), h))
+            .collect();
+    let overdue: HashMap<String, i64> = hazard_counts::overdue_major(conn, &ids, &today())?
+        .into_iter()
+        .collect();
     Ok(ents
         .into_iter()
         .map(|e| {
-            let s = stats.iter().find(|s| s.enterprise_id == e.id);
-            let h = hazard_stats.iter().find(|h| h.enterprise_id == e.id);
+            let s = stats.get(&e.id);
+            let h = hazard_stats.get(&e.id);
             let open = s.map_or(0, |s| s.open_count);
             let open_major = h.map_or(0, |h| h.open_major);
             EnterpriseClearing {
@@ -796,10 +808,7 @@ fn clearing(
                     .filter(|s| s.closed_count > 0)
                     .map(|s| s.closed_seconds_total / s.closed_count),
                 open_major_hazards: open_major,
-                overdue_major_hazards: overdue
-                    .iter()
-                    .find(|(id, _)| *id == e.id)
-                    .map_or(0, |(_, n)| *n),
+                overdue_major_hazards: overdue.get(&e.id).copied().unwrap_or(0),
                 closed_major_hazards: h.map_or(0, |h| h.closed_major),
                 average_major_hazard_close_seconds: h
                     .filter(|h| h.closed_major > 0)
