@@ -314,8 +314,8 @@ impl ErrorCode {
                 "The activation code is not valid, already used or expired",
             ),
             Self::ImportRejected => (
-                "导入文件有错误，未导入任何人员",
-                "The import file has errors; nobody was imported",
+                "导入文件有错误",
+                "The import file has errors",
             ),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),

@@ -485,6 +485,10 @@ pub struct Messages {
     pub reward_new_amount: &'static str,
     /// 调整.
     pub reward_adjust: &'static str,
+    /// The submit button inside 驳回's opened form (the summary already says 驳回).
+    pub confirm_refuse: &'static str,
+    /// The submit button inside 调整's opened form.
+    pub confirm_adjust: &'static str,
     /// Heading after a payment is recorded.
     pub reward_paid_title: &'static str,
     /// Warning above the payout details, shown once.
@@ -1323,6 +1327,8 @@ pub static ZH: Messages = Messages {
     reward_held_until: "因每月上限暂缓发放，可于此月发放：",
     reward_new_amount: "新金额（元）",
     reward_adjust: "调整",
+    confirm_refuse: "确认驳回",
+    confirm_adjust: "确认调整",
     reward_paid_title: "已记录发放",
     reward_payout_once: "以下领取信息只显示这一次：本次查看已记入审计日志，并会告知举报人查看的时间和角色。请立即按此发放，不要抄存或转发。",
     reward_policy_title: "奖励标准",
@@ -1832,6 +1838,8 @@ pub static EN: Messages = Messages {
     reward_held_until: "Held by the monthly cap until",
     reward_new_amount: "New amount (yuan)",
     reward_adjust: "Adjust",
+    confirm_refuse: "Confirm refusal",
+    confirm_adjust: "Confirm adjustment",
     reward_paid_title: "Payment recorded",
     reward_payout_once: "The payout details below are shown this once: this viewing is recorded in the audit log and the reporter is told when and by which role. Pay with them now; do not copy or forward them.",
     reward_policy_title: "Reward policy",

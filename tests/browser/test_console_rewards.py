@@ -144,6 +144,9 @@ def test_adjusting_needs_an_amount_in_yuan_within_the_policy(server, world, brow
     try:
         p.goto(server.base + "/console/rewards")
         r = row(p, reward)
+        # 调整 opens its form only when chosen.
+        assert not r.locator("input[name=amount_yuan]").is_visible()
+        r.locator("summary", has_text="调整").click()
         r.locator("input[name=amount_yuan]").fill("999")
         r.locator("form[action$=adjust] input[name=reason]").fill("多人同时发现")
         r.locator("button", has_text="调整").click()
@@ -152,6 +155,7 @@ def test_adjusting_needs_an_amount_in_yuan_within_the_policy(server, world, brow
         assert "200.00 元" in row(p, reward).inner_text()
 
         r = row(p, reward)
+        r.locator("summary", has_text="调整").click()
         r.locator("input[name=amount_yuan]").fill("150.5")
         r.locator("form[action$=adjust] input[name=reason]").fill("隐患已被部分处理")
         r.locator("button", has_text="调整").click()
