@@ -14,6 +14,16 @@ state, a 五落实 plan for each planned one), then `qingling serve` started afr
 logs in and downloads both exports of the whole range. The server's peak resident memory is read
 from VmHWM in /proc/PID/status, reset through /proc/PID/clear_refs before each export (needs the
 same user as the server, or root). The CSV's lines and the XLSX's rows are counted.
+
+    python3 api/benches/ledger_load.py --load none,50,wrk4 [--postgres ...]
+
+`--load` runs both exports once per load named, with another request load against the same
+server while each export downloads: `none`; a number, the safety manager's ledger, inbox and
+rewards pages (`/api/v1/hazards`, `/api/v1/reports`, `/api/v1/rewards`) at that many requests a
+second, spread over eight threads, open-loop (a request is sent on schedule whether or not the
+previous one has come back); `wrkN`, `wrk` with N connections on the ledger page as fast as the
+server answers (closed-loop: it takes every cycle the export leaves). The load's achieved rate
+and latencies are printed beside the export's figures.
 """
 
 import argparse
@@ -25,6 +35,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -91,7 +102,7 @@ def fill_sql(pg, ent, areas, author):
         "INSERT INTO hazard_plans (id, hazard_id, version, measures, responsible_person, "
         "responsible_user_id, funds_fen, deadline, contingency_plan, author_id, created_at) "
         "SELECT 'p' || id, id, 1, '更换水冷元件并加装联锁', '王工', NULL, 125000, deadline, "
-        f"'停炉并撤离', '{author}', created_at FROM hazards WHERE plan_version = 1"
+        f"'停炉并撤离', '{author}', created_at FROM hazards WHERE plan_version = 1 AND id LIKE 'h%'"
     )
     return [hazards, plans, "ANALYZE"]
 
@@ -130,7 +141,87 @@ def cpu_s(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def download(base, token, ext, server_pid, work):
+LOAD_PATHS = ("/api/v1/hazards?limit=50", "/api/v1/reports?limit=50", "/api/v1/rewards?limit=50")
+
+
+class Load:
+    """Another request load while an export runs: open-loop at `rps`, or `wrk` closed-loop."""
+
+    def __init__(self, base, token, rps=0, wrk_connections=0):
+        self.base, self.token, self.rps, self.wrk_connections = base, token, rps, wrk_connections
+        self.stop = threading.Event()
+        self.latencies, self.errors, self.threads, self.wrk = [], 0, [], None
+        self.lock = threading.Lock()
+
+    def _one(self, path):
+        req = urllib.request.Request(self.base + path)
+        req.add_header("Authorization", f"Bearer {self.token}")
+        t = time.monotonic()
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                r.read()
+                ok = r.status == 200
+        except OSError:
+            ok = False
+        with self.lock:
+            if ok:
+                self.latencies.append(time.monotonic() - t)
+            else:
+                self.errors += 1
+
+    def _worker(self, k, n):
+        interval = n / self.rps
+        due = time.monotonic() + k / self.rps
+        i = k
+        while not self.stop.is_set():
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._one(LOAD_PATHS[i % len(LOAD_PATHS)])
+            due += interval
+            i += n
+
+    def __enter__(self):
+        self.t0 = time.monotonic()
+        if self.wrk_connections:
+            self.wrk = subprocess.Popen(
+                ["wrk", "-t", "1", "-c", str(self.wrk_connections), "-d", "3600s",
+                 "-H", f"Authorization: Bearer {self.token}", self.base + LOAD_PATHS[0]],
+                stdout=subprocess.PIPE, text=True,
+            )
+        elif self.rps:
+            n = 8
+            self.threads = [threading.Thread(target=self._worker, args=(k, n), daemon=True)
+                            for k in range(n)]
+            for t in self.threads:
+                t.start()
+        return self
+
+    def __exit__(self, *exc):
+        secs = time.monotonic() - self.t0
+        if self.wrk:
+            self.wrk.send_signal(signal.SIGINT)
+            out = self.wrk.communicate(timeout=30)[0]
+            summary = " ".join(
+                line.strip() for line in out.splitlines()
+                if line.strip().startswith(("Latency", "Requests/sec", "Non-2xx"))
+            )
+            print(f"   alongside: wrk -c {self.wrk_connections} on {LOAD_PATHS[0]}: {summary}")
+        elif self.threads:
+            self.stop.set()
+            for t in self.threads:
+                t.join(timeout=30)
+            lat = sorted(self.latencies)
+            if lat:
+                print(
+                    f"   alongside: {len(lat) / secs:.1f} requests/s answered of {self.rps} "
+                    f"asked ({self.errors} failed), latency median {lat[len(lat) // 2] * 1000:.1f} "
+                    f"ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.1f} ms"
+                )
+        return False
+
+
+def download(base, token, ext, server_pid, work, rows):
     path = "/api/v1/ledger.%s?from=2020-01-01&to=2029-12-31" % ext
     req = urllib.request.Request(base + path)
     req.add_header("Authorization", f"Bearer {token}")
@@ -158,12 +249,12 @@ def download(base, token, ext, server_pid, work):
         out.close()
     peak = status_kib(server_pid, "VmHWM")
     print(
-        f"ledger.{ext}: {size} bytes in {secs:.2f} s = {ROWS / secs:,.0f} rows/s "
+        f"ledger.{ext}: {size} bytes in {secs:.2f} s = {rows / secs:,.0f} rows/s "
         f"(first byte after {first or 0:.2f} s); server RSS {before / 1024:.0f} MiB before, "
         f"peak {peak / 1024:.0f} MiB during (VmHWM); CPU: server {cpu:.1f} s, this client {own:.1f} s"
     )
     if ext == "csv":
-        assert lines == ROWS + 1, f"{lines} CSV lines, expected a header and {ROWS}"
+        assert lines == rows + 1, f"{lines} CSV lines, expected a header and {rows}"
     else:
         counts = []
         with zipfile.ZipFile(work / "ledger.xlsx") as z:
@@ -177,7 +268,7 @@ def download(base, token, ext, server_pid, work):
                         n += (tail + block).count(b"<row ")
                         tail = block[-4:]
                 counts.append(n - 1)  # the header row
-        assert sum(counts) == ROWS, f"sheets hold {counts} rows"
+        assert sum(counts) == rows, f"sheets hold {counts} rows"
         print(f"   sheets: {counts[0]} general + {counts[1]} major rows")
         (work / "ledger.xlsx").unlink()
 
@@ -185,6 +276,8 @@ def download(base, token, ext, server_pid, work):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--postgres", help="a PostgreSQL URL; a fresh database is made beside it")
+    ap.add_argument("--load", default="none",
+                    help="loads to run beside the exports, comma-separated: none, RPS, wrkN")
     args = ap.parse_args()
     if not BINARY.exists():
         sys.exit(f"build it first: cargo build --release --bin qingling ({BINARY})")
@@ -222,7 +315,7 @@ def main():
         areas = [r[0] for r in db.rows(f"SELECT id FROM areas WHERE enterprise_id = '{ent}'")]
         t0 = time.monotonic()
         db.run(fill_sql(bool(args.postgres), ent, areas, manager_id))
-        n = db.rows("SELECT COUNT(*) FROM hazards")[0][0]
+        n = int(db.rows(f"SELECT COUNT(*) FROM hazards WHERE enterprise_id = '{ent}'")[0][0])
         print(f"{'postgres' if args.postgres else 'sqlite'}: filled {n} hazards and their plans "
               f"in {time.monotonic() - t0:.0f} s ({len(areas)} areas)")
 
@@ -239,8 +332,13 @@ def main():
         body = json.dumps({"username": "steel.manager", "password": password}).encode()
         with urllib.request.urlopen(req, body) as r:
             token = json.load(r)["access_token"]
-        for ext in ("csv", "xlsx"):
-            download(base, token, ext, server.pid, work)
+        for spec in args.load.split(","):
+            rps = float(spec) if spec.replace(".", "").isdigit() else 0
+            wrk = int(spec[3:]) if spec.startswith("wrk") else 0
+            print(f"== beside: {spec}")
+            for ext in ("csv", "xlsx"):
+                with Load(base, token, rps, wrk):
+                    download(base, token, ext, server.pid, work, n)
     finally:
         if server:
             server.send_signal(signal.SIGTERM)
