@@ -1019,6 +1019,14 @@ pub struct Messages {
     pub ent_escalations: &'static str,
     /// When the list is cut.
     pub ent_list_cut: &'static str,
+    /// Heading of an enterprise's closed (销号) major hazards.
+    pub ent_closed_list: &'static str,
+    /// Link to that list.
+    pub ent_show_closed: &'static str,
+    /// When it has none.
+    pub ent_none_closed: &'static str,
+    /// When only the newest are listed.
+    pub ent_closed_cut: &'static str,
     /// Title of the list.
     pub esc_title: &'static str,
     /// Filter choice.
@@ -1591,6 +1599,10 @@ pub static ZH: Messages = Messages {
     ent_none: "没有未销号的重大隐患。",
     ent_escalations: "查看该企业督办事项",
     ent_list_cut: "仅列出期限最早的 200 项。",
+    ent_closed_list: "已销号重大隐患清单",
+    ent_show_closed: "已销号",
+    ent_none_closed: "没有已销号的重大隐患。",
+    ent_closed_cut: "仅列出最近登记的 200 项。",
     esc_title: "督办事项",
     esc_active: "未办结",
     esc_open: "待签收",
@@ -2102,6 +2114,10 @@ pub static EN: Messages = Messages {
     ent_none: "No open major hazard.",
     ent_escalations: "This enterprise's escalations",
     ent_list_cut: "Only the 200 with the earliest deadlines are listed.",
+    ent_closed_list: "Closed major hazards",
+    ent_show_closed: "Closed",
+    ent_none_closed: "No closed major hazard.",
+    ent_closed_cut: "Only the 200 registered last are listed.",
     esc_title: "Escalations",
     esc_active: "Still open",
     esc_open: "To acknowledge",

@@ -212,6 +212,7 @@ async fn an_officer_sees_only_the_jurisdiction_and_another_jurisdictions_pages_a
     for path in [
         format!("/console/bureau/escalations/{other_esc}"),
         format!("/console/bureau/enterprises/{other_id}"),
+        format!("/console/bureau/enterprises/{other_id}?closed=1"),
         format!("/console/bureau/appeals/{other_esc}"),
         format!("/console/bureau/appeals/{esc}"),
     ] {
@@ -345,6 +346,21 @@ async fn the_officer_acknowledges_supervises_and_closes_only_after_verification(
     assert!(html.contains("本事项已办结") && html.contains("请上传验收记录"));
     let (_, board) = desk.get("/console/bureau").await;
     assert!(board.contains("data-count=\"0\""), "cleared to zero");
+
+    // The board's closed count links to the list behind it: the closed majors, not the open.
+    let title = h.json["title"].as_str().unwrap().to_owned();
+    let closed = format!("/console/bureau/enterprises/{}?closed=1", site.id);
+    assert!(board.contains(&format!("href=\"{closed}\"")), "{board}");
+    let (s, html) = desk.get(&closed).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("已销号重大隐患清单") && html.contains(&title),
+        "{html}"
+    );
+    let (_, open) = desk
+        .get(&format!("/console/bureau/enterprises/{}", site.id))
+        .await;
+    assert!(open.contains("没有未销号的重大隐患") && !open.contains(&title));
 }
 
 #[tokio::test]

@@ -844,11 +844,32 @@ pub async fn overview(ctx: &AppContext, actor: &Actor) -> AppResult<Overview> {
     Ok(Overview { enterprises })
 }
 
+/// Which major hazards a drill-down lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DrillDownList {
+    /// Open ones, earliest deadline first (the API's drill-down).
+    #[default]
+    Open,
+    /// Closed (销号) ones, newest registered first: what the board's closed count stands for.
+    Closed,
+}
+
 /// One enterprise of the officer's jurisdiction (404 for any other) with its open major hazards.
 pub async fn drill_down(
     ctx: &AppContext,
     actor: &Actor,
     enterprise_id: String,
+) -> AppResult<EnterpriseDrillDown> {
+    drill_down_of(ctx, actor, enterprise_id, DrillDownList::Open).await
+}
+
+/// One enterprise of the officer's jurisdiction (404 for any other) with the open or the closed
+/// major hazards (at most [`DRILL_DOWN_LIMIT`]) in `open_major_hazards_list`.
+pub async fn drill_down_of(
+    ctx: &AppContext,
+    actor: &Actor,
+    enterprise_id: String,
+    list: DrillDownList,
 ) -> AppResult<EnterpriseDrillDown> {
     officer_jurisdiction(actor)?;
     let actor = actor.clone();
@@ -856,7 +877,12 @@ pub async fn drill_down(
         let ent = enterprises::find(conn, &enterprise_id)?
             .filter(|e| actor.supervises(&e.jurisdiction))
             .ok_or_else(AppError::not_found)?;
-        let rows = hazard_counts::open_major_of(conn, &ent.id, DRILL_DOWN_LIMIT)?;
+        let rows = match list {
+            DrillDownList::Open => hazard_counts::open_major_of(conn, &ent.id, DRILL_DOWN_LIMIT)?,
+            DrillDownList::Closed => {
+                hazard_counts::closed_major_of(conn, &ent.id, DRILL_DOWN_LIMIT)?
+            }
+        };
         let today = today();
         let clearing = clearing(conn, vec![ent])?
             .pop()

@@ -272,6 +272,23 @@ pub fn open_major_of(
     Ok(rows)
 }
 
+/// An enterprise's closed (销号) major hazards, newest registered first, at most `limit`, through
+/// `hazards_by_level` read backwards.
+pub fn closed_major_of(
+    conn: &mut DbConn,
+    enterprise_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<HazardRow>> {
+    hazards::table
+        .filter(hazards::enterprise_id.eq(enterprise_id))
+        .filter(hazards::level.eq(MAJOR))
+        .filter(hazards::status.eq("closed"))
+        .order((hazards::created_at.desc(), hazards::id.desc()))
+        .limit(limit)
+        .select(HazardRow::as_select())
+        .load(conn)
+}
+
 /// Recomputes every row from the ledger (a full scan: for a repair or a bulk load, never on a
 /// request path). Same statements as the migrations' backfills.
 pub fn rebuild(conn: &mut DbConn) -> QueryResult<()> {

@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use qingling_api::AppContext;
 use qingling_api::domain::Role;
-use qingling_api::services::bureau;
+use qingling_api::services::bureau::{self, DrillDownList};
 use qingling_api::services::bureau_board::{self, BoardSort};
 use serde::Deserialize;
 
@@ -66,6 +66,7 @@ struct Line {
     overdue: i64,
     overdue_href: String,
     closed: i64,
+    closed_href: String,
     escalations: i64,
     escalations_href: String,
     days: String,
@@ -128,6 +129,7 @@ async fn board(
             Line {
                 name: e.name.clone(),
                 overdue_href: format!("{href}?overdue=1"),
+                closed_href: format!("{href}?closed=1"),
                 href,
                 open: e.open_major_hazards,
                 overdue: e.overdue_major_hazards,
@@ -188,11 +190,13 @@ async fn board_xlsx(
         .body(bytes))
 }
 
-/// `?overdue=1`.
+/// `?overdue=1` (only the overdue open ones) or `?closed=1` (the closed ones instead).
 #[derive(Debug, Default, Deserialize)]
-struct OverdueQuery {
+struct ListQuery {
     #[serde(default)]
     overdue: String,
+    #[serde(default)]
+    closed: String,
 }
 
 #[derive(Debug)]
@@ -203,6 +207,7 @@ struct HazardLine {
     registered: String,
     deadline: String,
     overdue: bool,
+    closed_on: String,
 }
 
 #[derive(Template)]
@@ -218,6 +223,7 @@ struct EnterprisePage {
     days: String,
     cleared: bool,
     only_overdue: bool,
+    show_closed: bool,
     cut: bool,
     hazards: Vec<HazardLine>,
 }
@@ -226,13 +232,19 @@ async fn enterprise(
     ctx: web::Data<AppContext>,
     user: SignedInUser,
     id: web::Path<String>,
-    q: web::Query<OverdueQuery>,
+    q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     let m = user.lang.messages();
-    let d = bureau::drill_down(&ctx, &user.actor, id.into_inner())
+    let show_closed = !q.closed.is_empty();
+    let list = if show_closed {
+        DrillDownList::Closed
+    } else {
+        DrillDownList::Open
+    };
+    let d = bureau::drill_down_of(&ctx, &user.actor, id.into_inner(), list)
         .await
         .map_err(|e| user.fail(e))?;
-    let only_overdue = !q.overdue.is_empty();
+    let only_overdue = !show_closed && !q.overdue.is_empty();
     let cut =
         i64::try_from(d.open_major_hazards_list.len()).unwrap_or(0) >= bureau::DRILL_DOWN_LIMIT;
     let hazards = d
@@ -248,6 +260,7 @@ async fn enterprise(
                 registered: beijing(&h.created_at),
                 deadline: h.deadline.clone().unwrap_or_else(|| "—".to_owned()),
                 overdue: h.overdue,
+                closed_on: h.closed_at.as_deref().map(beijing).unwrap_or_default(),
             }
         })
         .collect();
@@ -265,6 +278,7 @@ async fn enterprise(
             days: bureau_board::days(c.average_major_hazard_close_seconds),
             cleared: c.cleared_to_zero,
             only_overdue,
+            show_closed,
             cut,
             hazards,
         },
