@@ -313,10 +313,7 @@ impl ErrorCode {
                 "激活码无效、已使用或已过期",
                 "The activation code is not valid, already used or expired",
             ),
-            Self::ImportRejected => (
-                "导入文件有错误",
-                "The import file has errors",
-            ),
+            Self::ImportRejected => ("导入文件有错误", "The import file has errors"),
             Self::Internal => ("服务器内部错误", "Internal server error"),
             Self::Unavailable => ("服务暂不可用", "Service unavailable"),
             Self::UploadBusy => (
