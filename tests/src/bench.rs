@@ -12,7 +12,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{QueryableByName, RunQueryDsl};
 use qingling_api::store::conn::{DbConn, is_postgres};
 
-use crate::PASSWORD;
+use crate::{TestApp, session_cookie};
 
 #[derive(QueryableByName)]
 struct PgPlan {
@@ -150,31 +150,12 @@ pub fn plan(c: &mut DbConn, sql: &str) {
     }
 }
 
-/// Signs `username` in through `/console/login` (the fixtures' password); returns the session
-/// cookie as a `Cookie` header value.
-pub async fn console_cookie(client: &reqwest::Client, base: &str, username: &str) -> String {
-    let signed_in = client
-        .post(format!("{base}/console/login"))
-        .header("origin", base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username={username}&password={}",
-            PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .unwrap();
+/// Signs `username` in through `/console/login`; returns the session cookie as a `Cookie`
+/// header value.
+pub async fn console_cookie(app: &TestApp, username: &str) -> String {
+    let signed_in = app.console_login(username).await;
     assert_eq!(signed_in.status(), reqwest::StatusCode::SEE_OTHER);
-    signed_in
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    session_cookie(&signed_in).expect("a session cookie")
 }
 
 /// Median and 90th percentile of 20 `GET`s of `url`, each asserted 200.

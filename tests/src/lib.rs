@@ -315,6 +315,26 @@ impl TestApp {
         .await
     }
 
+    /// Posts the console's sign-in form as `username` with the fixtures' password, from the
+    /// console's own origin, without following the redirect: 303 with the session cookie when
+    /// it is accepted (see [`session_cookie`]).
+    pub async fn console_login(&self, username: &str) -> reqwest::Response {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client")
+            .post(format!("{}/console/login", self.base))
+            .header("origin", &self.base)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "username={username}&password={}",
+                PASSWORD.replace(' ', "+")
+            ))
+            .send()
+            .await
+            .expect("the console's sign-in answers")
+    }
+
     /// Logs in and returns the access token, failing the test otherwise.
     pub async fn login_ok(&self, username: &str, password: &str) -> String {
         let a = self.login(username, password).await;
@@ -387,6 +407,12 @@ impl TestApp {
         let token = self.login_ok(&username, PASSWORD).await;
         (a.json, token)
     }
+}
+
+/// The `name=value` of the cookie a console sign-in set, if it set one.
+pub fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    let set = r.headers().get("set-cookie")?.to_str().ok()?;
+    set.split(';').next().map(str::to_owned)
 }
 
 /// Waits, when needed, until the current one-minute limit window has at least `need` left.

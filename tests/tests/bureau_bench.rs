@@ -228,7 +228,7 @@ async fn the_board_of_500_enterprises_over_a_million_hazards() {
 
     let client = client();
     let b = app.base.as_str();
-    let cookie = console_cookie(&client, b, &username).await;
+    let cookie = console_cookie(&app, &username).await;
     let board = client
         .get(format!("{b}/console/bureau?sort=name"))
         .header("cookie", &cookie)

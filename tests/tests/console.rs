@@ -10,7 +10,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use qingling_api::services::sessions;
 use qingling_api::store::schema::{console_sessions, users};
-use qingling_tests::{PASSWORD, TestApp, spawn_app_with};
+use qingling_tests::{TestApp, spawn_app_with};
 use reqwest::StatusCode;
 
 fn client() -> reqwest::Client {
@@ -22,17 +22,7 @@ fn client() -> reqwest::Client {
 
 /// Signs in through `/console/login`; returns the `name=value` of the session cookie.
 async fn sign_in(app: &TestApp, username: &str) -> String {
-    let r = client()
-        .post(format!("{}/console/login", app.base))
-        .header("origin", &app.base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username={username}&password={}",
-            PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .unwrap();
+    let r = app.console_login(username).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(

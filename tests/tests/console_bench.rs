@@ -154,7 +154,7 @@ async fn the_console_at_a_million_rows() {
         .unwrap();
 
     let client = client();
-    let cookie = console_cookie(&client, &app.base, &username).await;
+    let cookie = console_cookie(&app, &username).await;
     let base = &app.base;
     let b = base.as_str();
     let pages = [

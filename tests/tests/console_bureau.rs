@@ -40,23 +40,10 @@ struct Desk<'a> {
 
 impl<'a> Desk<'a> {
     async fn sign_in(app: &'a TestApp, username: &str) -> Desk<'a> {
-        let r = client()
-            .post(format!("{}/console/login", app.base))
-            .header("origin", &app.base)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!(
-                "username={username}&password={}",
-                PASSWORD.replace(' ', "+")
-            ))
-            .send()
-            .await
-            .unwrap();
+        let r = app.console_login(username).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
-        Desk {
-            app,
-            cookie: set.split(';').next().unwrap().to_owned(),
-        }
+        let cookie = qingling_tests::session_cookie(&r).unwrap();
+        Desk { app, cookie }
     }
 
     async fn get(&self, path: &str) -> (StatusCode, String) {

@@ -170,16 +170,7 @@ async fn the_sweep_and_the_overview_over_a_million_hazards() {
         let anchor = filled_at - chrono::Duration::days(25);
         let a = anchor.format("%Y-%m-%d %H:%M:%S");
         let recent = (filled_at - chrono::Duration::minutes(5)).format("%Y-%m-%d %H:%M:%S");
-        let series = |n: u32| {
-            if pg {
-                format!("generate_series(1, {n}) AS s(g)")
-            } else {
-                format!(
-                    "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) \
-                     SELECT g FROM s) AS s"
-                )
-            }
-        };
+        let series = |n: u32| qingling_tests::bench::series(pg, i64::from(n));
         let plus = |secs: &str| {
             if pg {
                 format!("TIMESTAMP '{a}' + ({secs}) * INTERVAL '1 second'")

@@ -32,6 +32,7 @@ use qingling_api::services::hazards::today;
 use qingling_api::store::conn::{DbConn, is_postgres};
 use qingling_api::store::hazards::{self, ExportRange, HazardFilter};
 use qingling_api::store::pagination::{Cursor, PageRequest};
+use qingling_tests::bench::{HazardFill, fill_hazards};
 use qingling_tests::{TestApp, spawn_app_with};
 use serde_json::json;
 
@@ -68,68 +69,20 @@ struct Position {
 }
 
 fn fill(c: &mut DbConn, ent: &str, areas: &[String]) {
-    let pg = is_postgres(c);
-    let anchor = (qingling_api::store::time::now() - chrono::Duration::days(730))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
-    let series = if pg {
-        format!("generate_series(1, {ROWS}) AS s(g)")
-    } else {
-        format!(
-            "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {ROWS}) \
-             SELECT g FROM s) AS s"
-        )
-    };
-    let (created, quarter, deadline, closed) = if pg {
-        (
-            format!("TIMESTAMP '{anchor}' + g * INTERVAL '1 minute'"),
-            "to_char(c, 'YYYY\"Q\"Q')".to_owned(),
-            "to_char(c + INTERVAL '30 days', 'YYYY-MM-DD')".to_owned(),
-            "c + INTERVAL '20 days'".to_owned(),
-        )
-    } else {
-        (
-            format!("datetime('{anchor}', '+' || g || ' minutes')"),
-            "strftime('%Y', c) || 'Q' || ((CAST(strftime('%m', c) AS INTEGER) + 2) / 3)".to_owned(),
-            "date(c, '+30 days')".to_owned(),
-            "datetime(c, '+20 days')".to_owned(),
-        )
-    };
-    let area = {
-        let arms: String = areas
-            .iter()
-            .enumerate()
-            .map(|(i, a)| format!(" WHEN {i} THEN '{a}'"))
-            .collect();
-        format!("CASE g % {AREAS}{arms} END")
-    };
-    let newest = ROWS - 100_000;
-    let status = format!(
-        "CASE WHEN g <= {newest} THEN (CASE WHEN g % 500 = 0 THEN 'rectifying' ELSE 'closed' END) \
-         ELSE (CASE g % 20 WHEN 0 THEN 'registered' WHEN 1 THEN 'rectifying' \
-         WHEN 2 THEN 'rectifying' WHEN 3 THEN 'awaiting_verification' ELSE 'closed' END) END"
-    );
+    let arms: String = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!(" WHEN {i} THEN '{a}'"))
+        .collect();
     let t = Instant::now();
-    c.batch_execute(&format!(
-        "INSERT INTO hazards (id, enterprise_id, area_id, title, description, level, \
-         criterion_codes, source, report_id, sweep_id, status, quarter, deadline, plan_version, \
-         created_by, created_at, closed_at, updated_at) \
-         SELECT 'h' || (1000000 + g), '{ent}', {area}, '隐患 ' || g, 'd', \
-         CASE WHEN g % 10 = 0 THEN 'major' ELSE 'general' END, '[]', \
-         CASE WHEN g % 5 = 0 THEN 'sweep' ELSE 'report' END, NULL, NULL, st, {quarter}, \
-         CASE WHEN st = 'registered' THEN NULL ELSE {deadline} END, \
-         CASE WHEN st = 'registered' THEN 0 ELSE 1 END, 'bench', c, \
-         CASE WHEN st = 'closed' THEN {closed} ELSE NULL END, c \
-         FROM (SELECT g, {created} AS c, {status} AS st FROM {series}) AS x"
-    ))
-    .unwrap();
-    c.batch_execute(
-        "INSERT INTO hazard_plans (id, hazard_id, version, measures, responsible_person, \
-         responsible_user_id, funds_fen, deadline, contingency_plan, author_id, created_at) \
-         SELECT 'p' || id, id, 1, '更换水冷元件并加装联锁', '王工', NULL, 125000, deadline, \
-         '停炉并撤离', 'bench', created_at FROM hazards WHERE plan_version = 1",
-    )
-    .unwrap();
+    fill_hazards(
+        c,
+        &HazardFill {
+            rows: ROWS,
+            enterprise: &format!("'{ent}'"),
+            area: &format!("CASE g % {AREAS}{arms} END"),
+        },
+    );
     c.batch_execute("ANALYZE").unwrap();
     println!("filled {ROWS} hazards and their plans in {:?}", t.elapsed());
 }

@@ -250,24 +250,11 @@ async fn send(w: &World, op: &Operation, role: &str, scope: &str) -> u16 {
 /// Signs a role in to the console; `None` when it may not (or is anonymous).
 async fn console_cookie(w: &World, role: &str) -> Option<String> {
     let username = w.username(role)?;
-    let r = w
-        .app
-        .client
-        .post(format!("{}/console/login", w.app.base))
-        .header("origin", &w.app.base)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "username={username}&password={}",
-            PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .ok()?;
+    let r = w.app.console_login(&username).await;
     if r.status().as_u16() != 303 {
         return None;
     }
-    let set = r.headers().get("set-cookie")?.to_str().ok()?.to_owned();
-    set.split(';').next().map(str::to_owned)
+    qingling_tests::session_cookie(&r)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
