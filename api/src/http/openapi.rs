@@ -12,7 +12,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         title = "Qingling 清零",
         description = "Whistleblower hazard reporting for metal-smelting enterprises. Staff and bureau routes under /api/v1, phone routes under /m/v1. Errors are RFC 9457 problem+json with a stable `code`.",
     ),
-    components(schemas(super::problem::Problem, super::problem::FieldProblem)),
+    components(schemas(
+        super::problem::Problem,
+        super::problem::FieldProblem,
+        crate::services::hazards::Source
+    )),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

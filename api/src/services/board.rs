@@ -34,10 +34,13 @@ pub struct BoardQuery {
     /// `general` | `major`.
     pub level: Option<Level>,
     /// `registered` | `rectifying` | `awaiting_verification` | `closed`.
+    #[param(pattern = "^(registered|rectifying|awaiting_verification|closed)$")]
     pub status: Option<String>,
     /// Cursor from the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 512)]
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -86,8 +86,10 @@ pub struct InboxQuery {
     /// Only active ones whose bureau deadline has passed.
     pub overdue: Option<bool>,
     /// Cursor from the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 512)]
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

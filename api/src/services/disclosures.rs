@@ -69,8 +69,10 @@ pub struct DisclosureQuery {
     /// Only requests in this status (`requested`: waiting for a second custodian).
     pub status: Option<DisclosureStatus>,
     /// Cursor from the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 512)]
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -63,18 +63,22 @@ pub struct HazardQuery {
     /// `general` | `major`.
     pub level: Option<Level>,
     /// `registered` | `rectifying` | `awaiting_verification` | `closed`.
+    #[param(pattern = "^(registered|rectifying|awaiting_verification|closed)$")]
     pub status: Option<String>,
     /// An area id.
     pub area_id: Option<String>,
     /// `report` | `sweep`.
     pub source: Option<Source>,
     /// `2026Q4`: hazards found in that quarter.
+    #[param(pattern = "^2[0-9]{3}Q[1-4]$")]
     pub quarter: Option<String>,
     /// `true`: only open hazards past their plan's deadline.
     pub overdue: Option<bool>,
     /// Cursor from the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 512)]
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

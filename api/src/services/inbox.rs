@@ -22,8 +22,10 @@ use crate::store::{DbConn, time};
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     /// `submitted`, `accepted`, `duplicate` or `rejected`.
+    #[param(pattern = "^(submitted|accepted|duplicate|rejected)$")]
     pub status: Option<String>,
     /// Suspected level: `general` or `major`.
+    #[param(pattern = "^(general|major)$")]
     pub level: Option<String>,
     /// Area id.
     pub area_id: Option<String>,
@@ -33,8 +35,10 @@ pub struct InboxQuery {
     /// Submitted before (RFC 3339 or `YYYY-MM-DD`; rounded down to the hour).
     pub to: Option<String>,
     /// Cursor from the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 512)]
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

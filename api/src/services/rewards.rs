@@ -153,8 +153,10 @@ pub struct RewardQuery {
     /// Only rewards in this status.
     pub status: Option<RewardStatus>,
     /// Cursor from the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 512)]
     pub cursor: Option<String>,
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

@@ -637,6 +637,7 @@ fn rejected(problems: Vec<RowProblem>) -> AppError {
 #[serde(deny_unknown_fields)]
 pub struct ActivateRequest {
     /// The code on the worker's slip (case, spaces and dashes do not matter).
+    #[schema(min_length = 1, max_length = 64)]
     pub activation_code: String,
     /// The password the worker chooses (10–128 characters).
     #[schema(min_length = 10, max_length = 128)]
