@@ -122,7 +122,8 @@ fn app(
     if sides != Sides::Staff {
         app = app.configure(qingling_mobile_bff::configure);
     }
-    let (mut app, api) = app.split_for_parts();
+    let (mut app, mut api) = app.split_for_parts();
+    qingling_api::http::openapi::document_problems(&mut api);
     if sides != Sides::Mobile {
         // The console is staff-facing: it stays with the core, never on the phone edge.
         app = app.service(qingling_console::scope());

@@ -58,3 +58,70 @@ pub struct CriterionCode(pub String);
     example = "safety@example.com"
 )]
 pub struct NotificationEmail(pub String);
+
+/// States the errors the way the server sends them, in every operation of the finished
+/// document (run after the routes are collected): an error is `application/problem+json`, not
+/// the `application/json` utoipa writes for `body = Problem`; and the answers every route of a
+/// kind shares, given by the common extractors and middleware rather than by the handler, are
+/// listed where the handler's annotation leaves them out: 401 and 403 where a token is needed,
+/// 400 where the route takes parameters or a body, 415 where it takes a body.
+pub fn document_problems(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const PROBLEM: &str = "application/problem+json";
+    let problem = |what: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    PROBLEM,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let is_problem = |c: &utoipa::openapi::Content| matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"));
+    for item in api.paths.paths.values_mut() {
+        let shared_params = item.parameters.as_ref().is_some_and(|p| !p.is_empty());
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for r in op.responses.responses.values_mut() {
+                if let RefOr::T(r) = r
+                    && r.content.get("application/json").is_some_and(is_problem)
+                    && let Some(c) = r.content.shift_remove("application/json")
+                {
+                    r.content.insert(PROBLEM.to_owned(), c);
+                }
+            }
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let takes_input = shared_params
+                || op.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                || op.request_body.is_some();
+            let mut add = |code: &str, what: &str| {
+                op.responses
+                    .responses
+                    .entry(code.to_owned())
+                    .or_insert_with(|| problem(what));
+            };
+            if secured {
+                add("401", "no valid token");
+                add("403", "the token's role or scope may not do this");
+            }
+            if takes_input {
+                add("400", "a parameter or the body is not valid");
+            }
+            if op.request_body.is_some() {
+                add("415", "the body is not of a type this route takes");
+            }
+        }
+    }
+}

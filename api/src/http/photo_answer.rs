@@ -13,6 +13,7 @@ use crate::media::vault::Variant;
 #[serde(deny_unknown_fields)]
 pub struct PhotoQuery {
     /// `thumb` for the 320 px thumbnail; the display copy otherwise.
+    #[param(pattern = "^(thumb|display)$")]
     pub size: Option<String>,
 }
 
