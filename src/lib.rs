@@ -128,13 +128,11 @@ fn app(
         // The console is staff-facing: it stays with the core, never on the phone edge.
         app = app.service(qingling_console::scope());
     }
+    let known = qingling_api::http::known_routes::KnownRoutes::from_doc(&api);
     app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
-        .default_service(web::to(not_found))
+        .default_service(web::to(move |req: actix_web::HttpRequest| {
+            let answer = known.answer(req.path());
+            async move { answer }
+        }))
         .wrap(from_fn(request_envelope))
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, qingling_api::AppError> {
-    Err(qingling_api::AppError::new(
-        qingling_api::ErrorCode::RouteNotFound,
-    ))
 }

@@ -119,8 +119,23 @@ async fn unknown_routes_and_methods_are_problems_in_the_clients_language() {
         .await
         .unwrap();
     let put = qingling_tests::TestApp::read(put).await;
-    assert!(put.status.is_client_error(), "{}", put.status);
+    // A path the API serves, with a method it does not take: 405 naming the ones it does
+    // (it answered 404, as for a path that does not exist).
+    assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.code(), "method_not_allowed");
+    assert_eq!(put.headers["allow"], "POST");
     assert_eq!(put.headers["content-type"], "application/problem+json");
+    let trace = app
+        .client
+        .request(
+            reqwest::Method::TRACE,
+            format!("{}/api/v1/hazards/h-1", app.base),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(trace.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(trace.headers()["allow"], "GET");
 }
 
 #[tokio::test]

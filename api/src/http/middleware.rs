@@ -92,8 +92,16 @@ pub async fn request_envelope(
     };
     let mut res = match replacement {
         Some(e) => {
+            // A 405 names the methods the path takes; the re-rendered problem keeps that.
+            let allow = res.headers().get(actix_web::http::header::ALLOW).cloned();
             let (req, _) = res.into_parts();
-            ServiceResponse::new(req, problem::render(&e, lang, Some(&request_id)))
+            let mut rendered = problem::render(&e, lang, Some(&request_id));
+            if let Some(v) = allow {
+                rendered
+                    .headers_mut()
+                    .insert(actix_web::http::header::ALLOW, v);
+            }
+            ServiceResponse::new(req, rendered)
         }
         None => res,
     };

@@ -2,6 +2,7 @@
 //! Handlers are thin: parse, call one service, shape the answer.
 
 pub mod extract;
+pub mod known_routes;
 pub mod metrics;
 pub mod middleware;
 pub mod multipart;
